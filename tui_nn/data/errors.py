@@ -1,0 +1,12 @@
+"""The single error type the data layer raises."""
+
+from __future__ import annotations
+
+
+class DataError(ValueError):
+    """A problem with the requested data, worded for the person who asked for it.
+
+    The message is one line that names the field, file, row or column at fault and
+    says what is allowed, so the app and the headless CLI can show it as is.
+    Subclassing ValueError lets callers that only know "bad value" still catch it.
+    """

@@ -1,0 +1,67 @@
+"""Input features computed from raw plane coordinates, as in TensorFlow Playground.
+
+The playground lets a learner hand the network engineered inputs (squares, the
+product, sines) instead of, or alongside, the raw coordinates, to show that a good
+representation can make a hard problem linear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from .errors import DataError
+
+FeatureFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+# Insertion order is the order shown to users, matching TF Playground's input list.
+FEATURES: dict[str, FeatureFn] = {
+    "x1": lambda x1, x2: x1,
+    "x2": lambda x1, x2: x2,
+    "x1^2": lambda x1, x2: x1 * x1,
+    "x2^2": lambda x1, x2: x2 * x2,
+    "x1*x2": lambda x1, x2: x1 * x2,
+    "sin(x1)": lambda x1, x2: np.sin(x1),
+    "sin(x2)": lambda x1, x2: np.sin(x2),
+}
+
+
+def feature_names() -> tuple[str, ...]:
+    """All feature names, in display order."""
+    return tuple(FEATURES)
+
+
+def check_features(features: Sequence[str]) -> tuple[str, ...]:
+    """Validate a feature selection and return it as a tuple, keeping the given order.
+
+    Raises DataError (field ``data.features``) for an empty selection, an unknown
+    name or a repeated name.
+    """
+    # A bare string is a Sequence too; treating "x1" as ("x", "1") would give a
+    # baffling error, so accept it as a one-feature selection.
+    if isinstance(features, str):
+        features = (features,)
+    allowed = ", ".join(FEATURES)
+    chosen = tuple(features)
+    if not chosen:
+        raise DataError(f"data.features is empty: choose at least one of {allowed}")
+    seen: set[str] = set()
+    for name in chosen:
+        if not isinstance(name, str) or name not in FEATURES:
+            raise DataError(f"data.features: {name!r} is unknown: allowed {allowed}")
+        if name in seen:
+            raise DataError(f"data.features: {name!r} is listed twice: each feature may appear once")
+        seen.add(name)
+    return chosen
+
+
+def compute_features(plane_points: np.ndarray, features: Sequence[str]) -> np.ndarray:
+    """Map raw (n, 2) plane points to an (n, len(features)) float64 input matrix."""
+    pts = np.asarray(plane_points, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise DataError(f"plane points must have shape (n, 2), got {pts.shape}")
+    x1, x2 = pts[:, 0], pts[:, 1]
+    columns = [np.asarray(FEATURES[name](x1, x2), dtype=np.float64) for name in features]
+    # column_stack of views would still copy, so the result never aliases the input.
+    return np.column_stack(columns) if columns else np.empty((len(pts), 0))

@@ -1,0 +1,127 @@
+"""Loss functions, in one registry.
+
+Every loss is a mean over the samples of a batch. ``value`` receives the
+output layer's pre-activation ``z`` too, so that cross-entropies are computed
+from logits (log-sum-exp) and never take log(0).
+
+A loss that names ``fused_output`` has, with that output activation, the
+gradient ``dL/dz = (p - y) / n``: the trainer uses it directly, skipping the
+activation's Jacobian (cheaper and exact where p saturates).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+__all__ = ["LOSSES", "Loss", "get_loss"]
+
+LOSSES: dict[str, type["Loss"]] = {}
+
+
+def register(cls: type["Loss"]) -> type["Loss"]:
+    LOSSES[cls.name] = cls
+    return cls
+
+
+class Loss:
+    name: ClassVar[str]
+    description: ClassVar[str]
+    # Which tasks it makes sense for: "binary", "multiclass", "regression".
+    tasks: ClassVar[frozenset[str]]
+    # Output activations it may follow (None: any except softmax/step checks below).
+    outputs: ClassVar[frozenset[str] | None] = None
+    fused_output: ClassVar[str | None] = None
+
+    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
+        """Mean loss of outputs ``p`` (pre-activation ``z``) against targets ``y``."""
+        raise NotImplementedError
+
+    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """dLoss/dp for the batch mean, written into ``out``."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+@register
+class MSE(Loss):
+    name = "mse"
+    description = "mean squared error (y - p)^2"
+    tasks = frozenset({"binary", "multiclass", "regression"})
+    outputs = frozenset({"linear", "tanh", "sigmoid", "softmax", "step"})
+
+    def value(self, y, p, z):
+        d = p - y
+        return float(np.mean(d * d))
+
+    def gradient(self, y, p, out):
+        np.subtract(p, y, out=out)
+        out *= 2.0 / p.size
+        return out
+
+
+@register
+class MAE(Loss):
+    name = "mae"
+    description = "mean absolute error |y - p|"
+    tasks = frozenset({"binary", "regression"})
+    outputs = frozenset({"linear", "tanh", "sigmoid", "step"})
+
+    def value(self, y, p, z):
+        return float(np.mean(np.abs(p - y)))
+
+    def gradient(self, y, p, out):
+        np.subtract(p, y, out=out)
+        np.sign(out, out=out)
+        out *= 1.0 / p.size
+        return out
+
+
+@register
+class BinaryCrossEntropy(Loss):
+    name = "bce"
+    description = "binary cross-entropy -[y log p + (1-y) log(1-p)] (sigmoid output)"
+    tasks = frozenset({"binary"})
+    outputs = frozenset({"sigmoid"})
+    fused_output = "sigmoid"
+
+    def value(self, y, p, z):
+        # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z
+        return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+    def gradient(self, y, p, out):
+        # Only reached if someone bypasses fusion; kept finite by clipping.
+        q = np.clip(p, 1e-12, 1 - 1e-12)
+        np.subtract(q, y, out=out)
+        out /= q * (1 - q) * p.shape[0]
+        return out
+
+
+@register
+class CategoricalCrossEntropy(Loss):
+    name = "cce"
+    description = "categorical cross-entropy -sum y log p (softmax output, one-hot y)"
+    tasks = frozenset({"binary", "multiclass"})
+    outputs = frozenset({"softmax"})
+    fused_output = "softmax"
+
+    def value(self, y, p, z):
+        m = z.max(axis=1, keepdims=True)
+        log_softmax = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+        return float(-np.sum(y * log_softmax) / z.shape[0])
+
+    def gradient(self, y, p, out):
+        q = np.clip(p, 1e-12, 1.0)
+        np.divide(y, q, out=out)
+        out *= -1.0 / p.shape[0]
+        return out
+
+
+def get_loss(name: str) -> Loss:
+    try:
+        return LOSSES[name]()
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}: allowed {', '.join(LOSSES)}") from None

@@ -1,0 +1,60 @@
+"""What to tell the learner, in the words of the course's troubleshooting list.
+
+Plain functions over a trainer's state so the CLI and the app say the same
+thing at the moment it happens.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .trainer import Trainer
+
+
+def diverged(epoch: int, learning_rate: float, optimizer: str) -> str:
+    return (
+        f"Diverged at epoch {epoch}: the loss became NaN or infinite. "
+        f"Lower the learning rate (now {learning_rate:g} with {optimizer}), "
+        "check the data for bad values, or try another loss."
+    )
+
+
+def diagnose(trainer: "Trainer") -> str:
+    """One sentence of advice for the run as it stands, or ''."""
+    if trainer.status == "diverged":
+        return trainer.message
+    h = trainer.history
+    if len(h) < 8:
+        return ""
+    train, test = h.column("train_loss"), h.column("test_loss")
+    last_train, last_test = train[-1], test[-1]
+    if last_train < 1e-3 and last_test > 10 * max(last_train, 1e-4) and last_test > 0.05:
+        return (
+            f"Training loss is near zero ({last_train:.2g}) but test loss is {last_test:.2g}: "
+            "the net memorises the training points. Use more data or a smaller network."
+        )
+    k = max(4, len(h) // 5)
+    if len(h) >= 2 * k:
+        best = float(np.min(test))
+        if (
+            last_test > 1.2 * best + 1e-3
+            and np.mean(test[-k:]) > np.mean(test[-2 * k : -k])
+            and np.mean(train[-k:]) < np.mean(train[-2 * k : -k])
+        ):
+            return (
+                "Test loss is rising while training loss falls: overfitting. "
+                "Try more data, a smaller network, L2 regularisation or dropout."
+            )
+    if trainer.track_layers and len(trainer.layer_history) and trainer.network.n_layers >= 3:
+        first = trainer.layer_history.last("grad0")
+        last = trainer.layer_history.last(f"grad{trainer.network.n_layers - 1}")
+        if math.isfinite(first) and last > 0 and first < 1e-3 * last:
+            return (
+                f"Vanishing gradients: the first layer's gradient is {last / max(first, 1e-30):.0f}x "
+                "smaller than the output layer's, so early layers barely learn. Try relu."
+            )
+    return ""
