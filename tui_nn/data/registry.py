@@ -24,27 +24,27 @@ class DatasetInfo:
     fixed_points: bool
 
 
-def _info(name: str, task: str, description: str, *, is_2d: bool, fixed_points: bool) -> tuple[str, DatasetInfo]:
-    return name, DatasetInfo(name, task, description, is_2d, fixed_points)
-
-
 # Order is the order shown in pickers: TF Playground's four classification sets
 # first, its two regression sets, our extra 2-D sets, truth tables, then real data.
-DATASETS: dict[str, DatasetInfo] = dict(
-    [
-        _info("circle", "binary", "Disc inside a ring: needs a curved boundary (try x1^2, x2^2)", is_2d=True, fixed_points=False),
-        _info("xor", "binary", "Four quadrants, same colour on opposite corners (try x1*x2)", is_2d=True, fixed_points=False),
-        _info("gauss", "binary", "Two Gaussian clusters; noise makes them overlap", is_2d=True, fixed_points=False),
-        _info("spiral", "binary", "Two interleaved spirals: the hard one", is_2d=True, fixed_points=False),
-        _info("plane", "regression", "Target rises linearly along x1 + x2", is_2d=True, fixed_points=False),
-        _info("multi-gauss", "regression", "Six signed bumps in a checkerboard", is_2d=True, fixed_points=False),
-        _info("moons", "binary", "Two interlocking half circles", is_2d=True, fixed_points=False),
-        _info("spiral3", "multiclass", "Three interleaved spirals, one class per arm (softmax)", is_2d=True, fixed_points=False),
-        _info("xor-table", "binary", "XOR truth table: 4 rows, not linearly separable", is_2d=True, fixed_points=True),
-        _info("and-table", "binary", "AND truth table: 4 rows, one line separates it", is_2d=True, fixed_points=True),
-        _info("or-table", "binary", "OR truth table: 4 rows, one line separates it", is_2d=True, fixed_points=True),
-        _info("iris", "multiclass", "Fisher's iris: 150 flowers, 4 measurements, 3 species", is_2d=False, fixed_points=True),
-        _info("diabetes", "regression", "Diabetes progression from 10 baseline measurements, 442 patients", is_2d=False, fixed_points=True),
-        _info("csv", "auto", "Your own CSV file: set the path and the target column", is_2d=False, fixed_points=True),
-    ]
+# Columns: name, task, is_2d, fixed_points, description.
+_TABLE: tuple[tuple[str, str, bool, bool, str], ...] = (
+    ("circle", "binary", True, False, "Disc inside a ring: needs a curved boundary (try x1^2, x2^2)"),
+    ("xor", "binary", True, False, "Four quadrants, same colour on opposite corners (try x1*x2)"),
+    ("gauss", "binary", True, False, "Two Gaussian clusters; noise makes them overlap"),
+    ("spiral", "binary", True, False, "Two interleaved spirals: the hard one"),
+    ("plane", "regression", True, False, "Target rises linearly along x1 + x2"),
+    ("multi-gauss", "regression", True, False, "Six signed bumps in a checkerboard"),
+    ("moons", "binary", True, False, "Two interlocking half circles"),
+    ("spiral3", "multiclass", True, False, "Three interleaved spirals, one class per arm (softmax)"),
+    ("xor-table", "binary", True, True, "XOR truth table: 4 rows, not linearly separable"),
+    ("and-table", "binary", True, True, "AND truth table: 4 rows, one line separates it"),
+    ("or-table", "binary", True, True, "OR truth table: 4 rows, one line separates it"),
+    ("iris", "multiclass", False, True, "Fisher's iris: 150 flowers, 4 measurements, 3 species"),
+    ("diabetes", "regression", False, True, "Diabetes progression from 10 baseline measurements, 442 patients"),
+    ("csv", "auto", False, True, "Your own CSV file: set the path and the target column"),
 )
+
+DATASETS: dict[str, DatasetInfo] = {
+    name: DatasetInfo(name, task, description, is_2d, fixed_points)
+    for name, task, is_2d, fixed_points, description in _TABLE
+}

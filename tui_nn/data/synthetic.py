@@ -185,11 +185,17 @@ def multi_gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndar
     a tie, as in TF), so it lies in [-1, 1] and is 0 away from every bump.
     """
     points, noisy = _uniform_plane(n, noise, rng)
-    d = np.hypot(noisy[:, None, 0] - _GAUSSIANS[:, 0], noisy[:, None, 1] - _GAUSSIANS[:, 1])
+    return points, multi_gauss_target(noisy)
+
+
+def multi_gauss_target(points: np.ndarray) -> np.ndarray:
+    """The multi-gauss regression target at each of the (n, 2) points."""
+    d = np.hypot(points[:, None, 0] - _GAUSSIANS[:, 0], points[:, None, 1] - _GAUSSIANS[:, 1])
     contrib = _GAUSSIANS[:, 2] * np.clip(1.0 - d / 2.0, 0.0, 1.0)
+    # argmax takes the first of equal maxima, matching TF's strict "greater than" scan.
     strongest = np.argmax(np.abs(contrib), axis=1)
     # + 0.0 turns a -0.0 (a zero contribution with a negative sign) into 0.0.
-    return points, contrib[np.arange(n), strongest] + 0.0
+    return contrib[np.arange(len(points)), strongest] + 0.0
 
 
 # Truth tables: the four corners of the unit square in binary counting order.

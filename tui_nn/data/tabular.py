@@ -57,7 +57,8 @@ def load_csv(path: str | Path, target: str | None) -> Table:
     """Read a user's CSV file; ``target`` names the column to predict."""
     shown = str(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        # utf-8-sig drops the byte-order mark that spreadsheet programs often write.
+        with open(Path(path).expanduser(), encoding="utf-8-sig", newline="") as f:
             text = f.read()
     except FileNotFoundError:
         raise DataError(f"{shown}: file not found") from None
@@ -75,8 +76,10 @@ def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
     """Parse CSV text with a header row into a Table, deciding the task from the target column.
 
     ``source`` is the file name used in error messages. The target decides the
-    task: integers or text with 2..20 distinct values make a classification
-    (binary for 2), other numbers a regression. All other columns must be numbers.
+    task: values written as integers, or any text, with 2..20 distinct values make
+    a classification (binary for 2; class names are the values sorted, numerically
+    for integers); other numbers make a regression. All other columns must be
+    finite numbers.
     """
     reader = csv.reader(lines)
     try:

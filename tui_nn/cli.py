@@ -1,0 +1,221 @@
+"""Command line: ``tui-nn [PRESET]`` opens the app; ``train``, ``data`` and
+``presets`` work without a screen.
+
+Exit status: 0 done; 2 bad input (preset, CSV, ``--set``, model file) with one
+line on stderr and no traceback; 3 the run diverged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .config import Config, ConfigError, FIELDS
+from .data import DataError
+from .presets import DEFAULT_PRESET, list_presets, load_preset
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
+COMMANDS = ("train", "data", "presets")
+
+
+class BadInput(Exception):
+    """Anything the user gave that cannot be used; becomes exit status 2."""
+
+
+def _settings_help() -> str:
+    lines = ["settings for --set (section.key=value):"]
+    for f in FIELDS:
+        lines.append(f"  {f.path:<30} {f.help} [{f.allowed()}; default {f.default!r}]")
+    return "\n".join(lines)
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("preset", nargs="?", default=DEFAULT_PRESET,
+                   help=f"a built-in preset name or a .toml file (default: {DEFAULT_PRESET})")
+    p.add_argument("--seed", type=int, help="override training.seed")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                   help="override a setting, e.g. --set training.learning_rate=0.1 (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-nn",
+        description="A neural-network playground for the terminal.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "commands:\n"
+            "  tui-nn [PRESET]          open the playground (default preset: spiral)\n"
+            "  tui-nn train PRESET ...  train without a screen and report\n"
+            "  tui-nn data PRESET --out FILE.csv   write the data as the network sees it\n"
+            "  tui-nn presets           list the built-in presets\n"
+        ),
+    )
+    sub = parser.add_subparsers(dest="command")
+    train = sub.add_parser(
+        "train", help="train a preset headless", epilog=_settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_run_options(train)
+    train.add_argument("--epochs", type=int, help="override training.epochs")
+    train.add_argument("--json", action="store_true", help="print one JSON object with the results")
+    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
+    train.add_argument("--load", metavar="MODEL.npz", help="start from a saved model's weights")
+    data = sub.add_parser("data", help="export the data set as CSV")
+    _add_run_options(data)
+    data.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
+    sub.add_parser("presets", help="list the built-in presets")
+    return parser
+
+
+def _config_from(args: argparse.Namespace) -> Config:
+    cfg = load_preset(args.preset)
+    overrides = list(args.overrides)
+    if args.seed is not None:
+        overrides.append(f"training.seed={args.seed}")
+    if getattr(args, "epochs", None) is not None:
+        overrides.append(f"training.epochs={args.epochs}")
+    return cfg.with_overrides(overrides)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS or any(a in ("-h", "--help") for a in argv[:1]):
+        args = build_parser().parse_args(argv)
+    else:
+        app_parser = argparse.ArgumentParser(prog="tui-nn", add_help=False)
+        app_parser.add_argument("preset", nargs="?", default=DEFAULT_PRESET)
+        args = app_parser.parse_args(argv)
+        args.command = "app"
+    try:
+        if args.command == "presets":
+            return cmd_presets()
+        if args.command == "train":
+            return cmd_train(args)
+        if args.command == "data":
+            return cmd_data(args)
+        return cmd_app(args.preset)
+    except (ConfigError, DataError, BadInput) as exc:
+        print(f"tui-nn: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_presets() -> int:
+    presets = list_presets()
+    width = max((len(p.name) for p in presets), default=0)
+    for p in presets:
+        print(f"{p.name:<{width}}  {p.description}")
+    return EXIT_OK
+
+
+def cmd_app(preset: str) -> int:
+    config = load_preset(preset)  # bad presets fail here, before the screen changes
+    from .app import run_app  # the UI is imported only when it is wanted
+
+    run_app(config)
+    return EXIT_OK
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from .training import build_dataset_for
+
+    cfg = _config_from(args)
+    ds = build_dataset_for(cfg)
+    out = Path(args.out)
+    try:
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([*ds.input_names, "label", "split"])
+            for X, y, split in ((ds.X_train, ds.y_train, "train"), (ds.X_test, ds.y_test, "test")):
+                for row, label in zip(X, y):
+                    w.writerow([*(repr(float(v)) for v in row), _label(ds, label), split])
+    except OSError as exc:
+        raise BadInput(f"cannot write {out}: {exc.strerror}") from None
+    print(f"wrote {len(ds.X_train) + len(ds.X_test)} rows to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _label(ds, label) -> str:
+    if ds.task == "regression":
+        return repr(float(label))
+    return str(int(label))
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .model_io import ModelFileError, apply_model, load_model, save_model
+    from .training import Trainer
+
+    cfg = _config_from(args)
+    try:
+        trainer = Trainer(cfg)
+        if args.load:
+            _, arrays, epoch = load_model(args.load)
+            apply_model(trainer, arrays, epoch, args.load)
+    except ModelFileError as exc:
+        raise BadInput(str(exc)) from None
+    epochs = cfg.training.epochs
+    if args.json:
+        result = trainer.run(epochs)
+    else:
+        from .report import run_with_progress
+
+        result = run_with_progress(trainer, epochs)
+    if args.save:
+        try:
+            save_model(args.save, trainer)
+        except OSError as exc:
+            raise BadInput(f"cannot write {args.save}: {exc.strerror}") from None
+    if args.json:
+        print(json.dumps(summary_dict(trainer, result)))
+    else:
+        from .report import print_summary
+
+        print_summary(trainer, result, saved=args.save)
+    if result.status == "diverged":
+        if args.json:
+            print(f"tui-nn: {result.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    return EXIT_OK
+
+
+def summary_dict(trainer, result) -> dict:
+    last = result.last
+    out = {
+        "preset": trainer.config.name,
+        "dataset": trainer.dataset.name,
+        "task": trainer.task,
+        "epochs": result.epochs,
+        "total_epochs": trainer.epoch,
+        "train_loss": _num(last.train_loss),
+        "test_loss": _num(last.test_loss),
+    }
+    if trainer.task == "regression":
+        r2_train, r2_test = trainer.r2()
+        out.update(train_rmse=last.train_metric, test_rmse=last.test_metric,
+                   train_r2=r2_train, test_r2=r2_test)
+    else:
+        out.update(train_accuracy=last.train_metric, test_accuracy=last.test_metric)
+    out.update(
+        seconds=result.seconds,
+        epochs_per_second=_num(result.epochs_per_second) if result.epochs else 0.0,
+        status=result.status,
+        seed=trainer.config.training.seed,
+        parameters=trainer.network.n_params,
+    )
+    if result.status == "diverged":
+        out["message"] = result.message
+    return out
+
+
+def _num(x: float) -> float | None:
+    # JSON has no NaN/Infinity; null says "no finite value".
+    return float(x) if x == x and abs(x) != float("inf") else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Finding and loading presets: TOML files that reproduce a lesson.
+
+Built-in presets live in the top-level ``presets/`` folder of a checkout; a
+wheel carries the same files as ``tui_nn/presets`` (see pyproject.toml), so
+they are found after ``pip install .`` from any working directory.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config, ConfigError
+from .data import DataError
+
+__all__ = ["DEFAULT_PRESET", "PresetInfo", "list_presets", "load_preset", "preset_dir"]
+
+DEFAULT_PRESET = "spiral"
+
+
+def preset_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "presets"
+    return installed if installed.is_dir() else here.parent / "presets"
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    name: str
+    description: str
+    path: Path
+
+
+def list_presets() -> list[PresetInfo]:
+    """Built-in presets, sorted by name, with their one-line descriptions."""
+    out = []
+    for path in sorted(preset_dir().glob("*.toml")):
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+            description = str(doc.get("description", "")).strip().splitlines()[0:1]
+        except (OSError, tomllib.TOMLDecodeError):
+            description = ["(unreadable)"]
+        out.append(PresetInfo(path.stem, description[0] if description else "", path))
+    return out
+
+
+def resolve_preset(name_or_path: str) -> Path:
+    """A preset's file: a path to a .toml file, or the name of a built-in one."""
+    candidate = Path(name_or_path).expanduser()
+    if candidate.suffix == ".toml" or candidate.is_file() or "/" in name_or_path:
+        if not candidate.is_file():
+            raise ConfigError(f"preset file {name_or_path} does not exist")
+        return candidate
+    builtin = preset_dir() / f"{name_or_path}.toml"
+    if not builtin.is_file():
+        names = ", ".join(p.name for p in list_presets())
+        raise ConfigError(f"no preset named {name_or_path!r}: built-in presets are {names}")
+    return builtin
+
+
+def load_preset(name_or_path: str = DEFAULT_PRESET) -> Config:
+    """Load and validate a preset; raises ConfigError with a one-line message."""
+    path = resolve_preset(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read preset {path}: {exc.__class__.__name__}") from None
+    try:
+        cfg = Config.from_toml(text, source=str(path.name))
+    except DataError as exc:
+        raise ConfigError(f"{path.name}: {exc}") from None
+    if cfg.name == "untitled":
+        from dataclasses import replace
+
+        cfg = replace(cfg, name=path.stem)
+    return cfg
