@@ -124,20 +124,25 @@ def cmd_app(preset: str) -> int:
 def cmd_data(args: argparse.Namespace) -> int:
     from .training import build_dataset_for
 
-    cfg = _config_from(args)
-    ds = build_dataset_for(cfg)
-    out = Path(args.out)
+    ds = build_dataset_for(_config_from(args))
     try:
-        with open(out, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow([*ds.input_names, "label", "split"])
-            for X, y, split in ((ds.X_train, ds.y_train, "train"), (ds.X_test, ds.y_test, "test")):
-                for row, label in zip(X, y):
-                    w.writerow([*(repr(float(v)) for v in row), _label(ds, label), split])
+        out = write_data_csv(ds, args.out)
     except OSError as exc:
-        raise BadInput(f"cannot write {out}: {exc.strerror}") from None
+        raise BadInput(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"wrote {len(ds.X_train) + len(ds.X_test)} rows to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def write_data_csv(ds, path: str | Path) -> Path:
+    """The data as the network sees it: one column per input, label, split."""
+    out = Path(path)
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([*ds.input_names, "label", "split"])
+        for X, y, split in ((ds.X_train, ds.y_train, "train"), (ds.X_test, ds.y_test, "test")):
+            for row, label in zip(X, y):
+                w.writerow([*(repr(float(v)) for v in row), _label(ds, label), split])
+    return out
 
 
 def _label(ds, label) -> str:

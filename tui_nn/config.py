@@ -58,6 +58,11 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _shown(value: Any) -> Any:
+    # Quote text where a number was wanted: `"0.1"` is not `0.1`.
+    return repr(value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One setting: where it lives, its type, default, allowed values and help."""
@@ -136,11 +141,11 @@ class FieldSpec:
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
                 else:
-                    raise self.error(value, f"is not a whole number: allowed {self.allowed()}")
+                    raise self.error(_shown(value), f"is not a whole number: allowed {self.allowed()}")
             self._check_range(value)
         elif k == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.error(value, f"is not a number: allowed {self.allowed()}")
+                raise self.error(_shown(value), f"is not a number: allowed {self.allowed()}")
             value = float(value)
             if not math.isfinite(value):
                 raise self.error(value, f"is not finite: allowed {self.allowed()}")
@@ -235,8 +240,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "training", "learning_rate", "float", 0.03, "step size", 1e-5, 10.0, live=True, log_scale=True
     ),
-    FieldSpec("training", "batch_size", "int", 10, "samples per update", 1, 10000),
-    FieldSpec("training", "epochs", "int", 1000, "passes over the training data", 0, 1_000_000),
+    FieldSpec("training", "batch_size", "int", 10, "samples per update", 1, 10000, live=True),
+    FieldSpec("training", "epochs", "int", 1000, "passes over the training data", 0, 1_000_000, live=True),
     FieldSpec(
         "training", "regularization", "choice", "none", "weight penalty",
         choices=REGULARIZATIONS, live=True,
@@ -327,6 +332,8 @@ def resolve_output_and_loss(task: str, output: str, loss: str) -> tuple[str, str
         loss = {"sigmoid": "bce", "softmax": "cce"}.get(output, "mse")
         if task == "regression" or output in ("linear", "tanh", "step"):
             loss = "mse"
+    if task == "multiclass" and output != "softmax":
+        raise ConfigError(f"network.output = {output} cannot give several classes: use softmax")
     lcls = LOSSES[loss]
     if task not in lcls.tasks:
         allowed = ", ".join(n for n, c in LOSSES.items() if task in c.tasks)
@@ -516,6 +523,8 @@ def _parse_weights(table: Any, source: str) -> tuple:
             raise ConfigError(
                 f"{source}: weights.W{k} must be a list of rows of numbers and weights.b{k} a list of numbers"
             ) from None
+        if not all(math.isfinite(v) for row in W for v in row) or not all(math.isfinite(v) for v in b):
+            raise ConfigError(f"{source}: weights.W{k} and weights.b{k} must be finite numbers")
         layers.append((W, b))
         k += 1
     unknown = set(table) - {f"W{i}" for i in range(k)} - {f"b{i}" for i in range(k)}

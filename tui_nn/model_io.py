@@ -56,7 +56,7 @@ def apply_model(trainer: Trainer, arrays: dict[str, np.ndarray], epoch: int, sou
     except (KeyError, ValueError) as exc:
         raise ModelFileError(f"{source}: does not fit this network: {exc}") from None
     trainer.epoch = epoch
-    np.copyto(trainer._last_good, trainer.network.params)
+    trainer._keep_good()
     trainer.history.clear()
     trainer.last = trainer._evaluate()
     trainer._record(trainer.last)

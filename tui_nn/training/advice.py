@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def diverged(epoch: int, learning_rate: float, optimizer: str) -> str:
     return (
-        f"Diverged at epoch {epoch}: the loss became NaN or infinite. "
+        f"Diverged at epoch {epoch}: the loss blew up (NaN, infinite or far above its start). "
         f"Lower the learning rate (now {learning_rate:g} with {optimizer}), "
         "check the data for bad values, or try another loss."
     )

@@ -116,13 +116,7 @@ class Trainer:
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
         self._shuffle_rng = np.random.default_rng([seed, SHUFFLE_STREAM])
-        self.optimizer = (
-            None
-            if tr.optimizer == "perceptron"
-            else make_optimizer(
-                tr.optimizer, self.network.n_params, tr.learning_rate, **tr.optimizer_params()
-            )
-        )
+        self.optimizer = self._make_optimizer()
         # Regression targets of tabular data (e.g. disease progression 25..346)
         # are standardised so one learning rate suits every data set; losses are
         # then in units of the target's variance and RMSE is scaled back.
@@ -139,6 +133,7 @@ class Trainer:
         self._xs = np.empty_like(self._xa_train)
         self._ys = np.empty_like(self.Y_train)
         self._last_good = self.network.params.copy()
+        self._last_good_bn = [a.copy() for a in self._bn_stats()]
         self.track_layers = track_layers
         self.history = History(HISTORY_COLUMNS, history_capacity)
         self.layer_history = History(
@@ -149,6 +144,34 @@ class Trainer:
         self.message = ""
         self.last = self._evaluate()
         self._record(self.last)
+        # A loss this far above where it started is on its way to overflow:
+        # stopping here keeps weights a lower learning rate can still use.
+        first = self.last.train_loss if math.isfinite(self.last.train_loss) else 1.0
+        self._explosion_loss = max(1e6, 1e4 * first)
+
+    def _bn_stats(self) -> list[np.ndarray]:
+        return [*self.network.running_mean, *self.network.running_var]
+
+    def _make_optimizer(self):
+        tr = self.config.training
+        if tr.optimizer == "perceptron":
+            return None
+        return make_optimizer(
+            tr.optimizer, self.network.n_params, tr.learning_rate, **tr.optimizer_params()
+        )
+
+    def _keep_good(self) -> None:
+        np.copyto(self._last_good, self.network.params)
+        for dst, src in zip(self._last_good_bn, self._bn_stats()):
+            np.copyto(dst, src)
+
+    def _restore_good(self) -> None:
+        """Back to the last finite epoch; the optimizer's state starts afresh
+        because its moments hold the same overflow that broke the weights."""
+        np.copyto(self.network.params, self._last_good)
+        for dst, src in zip(self._bn_stats(), self._last_good_bn):
+            np.copyto(dst, src)
+        self.optimizer = self._make_optimizer()
 
     # ---- targets and metrics --------------------------------------------
     def encode(self, y: np.ndarray) -> np.ndarray:
@@ -216,7 +239,9 @@ class Trainer:
     # ---- live settings ----------------------------------------------------
     def set_live(self, path: str, value) -> None:
         """Change a setting that does not need new weights (see FieldSpec.live)."""
-        spec = SPECS[path]
+        spec = SPECS.get(path)
+        if spec is None:
+            raise ConfigError(f"unknown setting {path!r}")
         if not spec.live:
             raise ConfigError(f"{path} cannot change during a run: it needs a reset")
         cfg = self.config.with_value(path, value).validate()
@@ -242,15 +267,17 @@ class Trainer:
                 self._gradient_epoch(tr.batch_size, tr.regularization, tr.regularization_rate)
         self.epoch += 1
         result = self._evaluate()
-        if not (result.finite and math.isfinite(float(net.params.sum()))):
+        if not (result.finite and math.isfinite(float(net.params.sum()))) or (
+            result.train_loss > self._explosion_loss
+        ):
             # Keep the last good weights so the picture and a later resume are sane.
-            np.copyto(net.params, self._last_good)
+            self._restore_good()
             self.status = "diverged"
             self.message = advice.diverged(self.epoch, tr.learning_rate, tr.optimizer)
             result = replace(result, train_loss=math.inf, test_loss=math.inf)
             self.last = result
             return result
-        np.copyto(self._last_good, net.params)
+        self._keep_good()
         self.last = result
         self._record(result)
         return result
@@ -289,6 +316,8 @@ class Trainer:
         t0 = time.perf_counter()
         done = 0
         result = self.last
+        if self.status == "diverged":
+            return RunResult(0, 0.0, "diverged", result, self.message)
         for _ in range(epochs):
             if should_stop is not None and should_stop():
                 break

@@ -1,0 +1,182 @@
+"""A training session: one thread owns the Trainer; others send commands and
+receive snapshots.
+
+The app runs ``Session.run`` in a worker thread. Only that thread touches the
+trainer, so no array is ever read while it is being written: the UI sees
+``Snapshot`` copies handed to ``publish`` (at most ``fps`` a second while
+training runs, plus one after every command). Nothing here imports the UI.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..config import Config, ConfigError
+from ..data import DataError
+from .snapshot import Snapshot
+from .trainer import Trainer
+
+__all__ = ["Command", "Session", "SessionState"]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # play | pause | toggle | step | reset | live | grid | call | stop
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What the status line says, carried in ``Snapshot.extra['session']``."""
+
+    state: str  # paused | running | diverged | finished | error
+    note: str  # the last thing that happened, in words
+    epochs_per_second: float
+    target_epochs: int | None
+
+
+class Session:
+    def __init__(
+        self,
+        config: Config,
+        publish: Callable[[Snapshot], Any],
+        *,
+        fps: float = 10.0,
+        grid: tuple[int, int] = (48, 48),
+        trainer: Trainer | None = None,
+    ) -> None:
+        self.publish = publish
+        self.interval = 1.0 / fps
+        self.grid = grid
+        self.trainer = trainer or Trainer(config, track_layers=True)
+        self.state = "paused"
+        self.note = "Paused at epoch 0: press space to train."
+        self.target: int | None = config.training.epochs or None
+        self._commands: "queue.Queue[Command]" = queue.Queue()
+        self._speed = 0.0
+        self._stopped = False
+
+    # ---- called from any thread ------------------------------------------
+    def send(self, name: str, *args, **kwargs) -> None:
+        self._commands.put(Command(name, args, kwargs))
+
+    # ---- the worker thread --------------------------------------------------
+    def run(self) -> None:
+        """Process commands and train until ``stop``; publishes as it goes."""
+        self._publish()
+        last_publish = time.perf_counter()
+        window_start, window_epochs = last_publish, 0
+        while not self._stopped:
+            if self.state != "running":
+                # Paused: block until something happens.
+                self._handle(self._commands.get())
+                self._drain()
+                self._publish()
+                last_publish = window_start = time.perf_counter()
+                window_epochs = 0
+                continue
+            self._drain()
+            if self.state != "running" or self._stopped:
+                self._publish()
+                continue
+            self._train_one()
+            window_epochs += 1
+            now = time.perf_counter()
+            if now - last_publish >= self.interval or self.state != "running":
+                if now > window_start:
+                    self._speed = window_epochs / (now - window_start)
+                if now - window_start > 1.0:
+                    window_start, window_epochs = now, 0
+                self._publish()
+                last_publish = now
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                cmd = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            self._handle(cmd)
+
+    def _train_one(self) -> None:
+        t = self.trainer
+        t.train_epoch()
+        if t.status == "diverged":
+            self.state = "diverged"
+            self.note = t.message
+        elif self.target is not None and t.epoch >= self.target:
+            self.state = "finished"
+            self.note = (
+                f"Finished {t.epoch} epochs (training.epochs). Press space to keep training."
+            )
+            self.target = None
+
+    def _handle(self, cmd: Command) -> None:
+        t = self.trainer
+        try:
+            if cmd.name == "stop":
+                self._stopped = True
+            elif cmd.name in ("play", "toggle") and self.state != "running":
+                if t.status == "diverged":
+                    t.reset_divergence()
+                self.state = "running"
+                self.note = "Training."
+            elif cmd.name in ("pause", "toggle") and self.state == "running":
+                self.state = "paused"
+                self.note = f"Paused at epoch {t.epoch}."
+            elif cmd.name == "step":
+                if t.status == "diverged":
+                    t.reset_divergence()
+                for _ in range(int(cmd.args[0]) if cmd.args else 1):
+                    self._train_one()
+                    if self.state in ("diverged", "finished"):
+                        break
+                if self.state not in ("diverged", "finished"):
+                    self.state = "paused"
+                    self.note = f"Stepped to epoch {t.epoch}."
+            elif cmd.name == "reset":
+                config = cmd.args[0] if cmd.args else t.config
+                reason = cmd.kwargs.get("reason", "Weights reset.")
+                self.trainer = Trainer(config, track_layers=True)
+                self.target = config.training.epochs or None
+                self.state = "paused"
+                self.note = f"{reason} Paused at epoch 0."
+            elif cmd.name == "live":
+                path, value = cmd.args
+                t.set_live(path, value)
+                if path == "training.epochs":
+                    self.target = value if value > t.epoch else None
+                if self.state not in ("running",):
+                    self.note = f"{path} = {value:g}" if isinstance(value, float) else f"{path} = {value}"
+            elif cmd.name == "refresh":
+                pass  # a snapshot follows every command batch anyway
+            elif cmd.name == "grid":
+                self.grid = (max(2, int(cmd.args[0])), max(2, int(cmd.args[1])))
+            elif cmd.name == "call":
+                # Work that must see a consistent trainer (saving a model, exporting).
+                fn, done = cmd.args
+                try:
+                    done(fn(t), None)
+                except Exception as exc:  # reported to the caller, never fatal
+                    done(None, exc)
+        except (ConfigError, DataError, ValueError) as exc:
+            self.note = f"Not applied: {exc}"
+
+    def _publish(self) -> None:
+        t = self.trainer
+        state = SessionState(
+            state=self.state,
+            note=self.note,
+            epochs_per_second=self._speed if self.state == "running" else 0.0,
+            target_epochs=self.target,
+        )
+        self.publish(t.snapshot(self.grid, session=state))
+
+    @staticmethod
+    def finite(x: float) -> bool:
+        return math.isfinite(x)
