@@ -42,7 +42,7 @@ def run_with_progress(trainer: Trainer, epochs: int, console: Console | None = N
             if now < state["next"]:
                 return
             state["next"] = now + UPDATE_SECONDS
-            done = r.epoch - start
+            done = trainer.epoch - start
             progress.update(
                 task, completed=done, train=f"{r.train_loss:.4f}", test=f"{r.test_loss:.4f}",
                 metric=_fmt_metric(trainer, r.test_metric), speed=f"{done / (now - t0):.0f}",

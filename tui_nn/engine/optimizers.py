@@ -11,6 +11,7 @@ names in ``params``; the config reads them from ``training.<name>``.
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 import numpy as np
@@ -148,33 +149,61 @@ class Adam(Optimizer):
     description = "momentum plus RMSProp with bias correction (Kingma & Ba 2015)"
     params = ("beta1", "beta2", "epsilon")
 
+    # The moments are kept pre-divided by (1 - beta): M = m / (1 - b1) and
+    # V = v / (1 - b2). Then M = b1*M + g needs two operations instead of
+    # three, and both bias corrections fold into two scalars:
+    #   w -= lr * m_hat / (sqrt(v_hat) + eps)
+    #      = (lr * c1 / c2) * M / (sqrt(V) + eps / c2),
+    #   c1 = (1 - b1) / (1 - b1^t),  c2 = sqrt((1 - b2) / (1 - b2^t)).
+
     def __init__(self, size, lr, **hyper):
+        self.M = np.zeros(size)
+        self.V = np.zeros(size)
         super().__init__(size, lr, **hyper)
-        self.m = np.zeros(size)
-        self.v = np.zeros(size)
         self._tmp2 = np.zeros(size)
+
+    # A live change of beta keeps m and v themselves, so the scaled state moves.
+    @property
+    def beta1(self) -> float:
+        return self._b1
+
+    @beta1.setter
+    def beta1(self, value: float) -> None:
+        value = float(value)
+        if hasattr(self, "_b1"):
+            self.M *= (1.0 - self._b1) / (1.0 - value)
+        self._b1 = value
+
+    @property
+    def beta2(self) -> float:
+        return self._b2
+
+    @beta2.setter
+    def beta2(self, value: float) -> None:
+        value = float(value)
+        if hasattr(self, "_b2"):
+            self.V *= (1.0 - self._b2) / (1.0 - value)
+        self._b2 = value
 
     def step(self, params, grad):
         self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        self.m *= b1
-        np.multiply(grad, 1.0 - b1, out=self._tmp)
-        self.m += self._tmp
-        self.v *= b2
-        np.multiply(grad, grad, out=self._tmp)
-        self._tmp *= 1.0 - b2
-        self.v += self._tmp
-        # w -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m/(1-b1^t) and
-        # v_hat = v/(1-b2^t) folded into two scalars.
-        np.sqrt(self.v, out=self._tmp2)
-        self._tmp2 *= 1.0 / np.sqrt(1.0 - b2**self.t)
-        self._tmp2 += self.epsilon
-        np.divide(self.m, self._tmp2, out=self._tmp)
-        self._tmp *= self.lr / (1.0 - b1**self.t)
-        params -= self._tmp
+        b1, b2, tmp = self._b1, self._b2, self._tmp
+        M, V = self.M, self.V
+        M *= b1
+        M += grad
+        V *= b2
+        np.multiply(grad, grad, out=tmp)
+        V += tmp
+        c1 = (1.0 - b1) / (1.0 - b1**self.t)
+        c2 = math.sqrt((1.0 - b2) / (1.0 - b2**self.t))
+        np.sqrt(V, out=tmp)
+        tmp += self.epsilon / c2
+        np.divide(M, tmp, out=tmp)
+        tmp *= self.lr * c1 / c2
+        params -= tmp
 
     def state(self):
-        return {"m": self.m, "v": self.v}
+        return {"m": self.M * (1.0 - self._b1), "v": self.V * (1.0 - self._b2)}
 
 
 def make_optimizer(name: str, size: int, lr: float, **hyper: float) -> Optimizer:

@@ -169,6 +169,10 @@ class Session:
 
     def _publish(self) -> None:
         t = self.trainer
+        if self.state != "running":
+            t.refresh()
+            if t.status == "diverged" and self.state != "diverged":
+                self.state, self.note = "diverged", t.message
         state = SessionState(
             state=self.state,
             note=self.note,

@@ -1,0 +1,242 @@
+"""The playground driven as a user would, through Textual's Pilot.
+
+Training really runs in the worker thread; tests wait for the snapshot that
+shows the state they expect (never for a fixed time), so they do not race.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("textual")
+
+from tui_nn.app.app import PlaygroundApp, StatusLine  # noqa: E402
+from tui_nn.app.screens.help import HelpScreen  # noqa: E402
+from tui_nn.app.settings import SettingsPanel, widget_id  # noqa: E402
+from tui_nn.app.widgets import DecisionGrid  # noqa: E402
+from tui_nn.presets import load_preset  # noqa: E402
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def wait_for(pilot, condition, timeout: float = 15.0, what: str = "condition"):
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def state(app: PlaygroundApp) -> str:
+    snap = app.snapshot
+    return snap.extra["session"].state if snap is not None else ""
+
+
+def epoch(app: PlaygroundApp) -> int:
+    return app.snapshot.epoch if app.snapshot is not None else -1
+
+
+def status_text(app: PlaygroundApp) -> str:
+    return str(app.query_one(StatusLine).render())
+
+
+def make_app(preset: str = "circle", **overrides) -> PlaygroundApp:
+    cfg = load_preset(preset)
+    if overrides:
+        cfg = cfg.with_overrides([f"{k}={v}" for k, v in overrides.items()])
+    return PlaygroundApp(cfg)
+
+
+def test_opens_paused_at_epoch_zero_and_plays_and_pauses():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None, what="first snapshot")
+            assert epoch(app) == 0 and state(app) == "paused"
+            await pilot.press("space")
+            await wait_for(pilot, lambda: state(app) == "running" and epoch(app) > 3, what="running")
+            await pilot.press("space")
+            await wait_for(pilot, lambda: state(app) == "paused", what="paused")
+            stopped_at = epoch(app)
+            await pilot.pause(0.3)
+            assert epoch(app) == stopped_at
+            assert app.session.trainer.epoch == stopped_at
+            assert "PAUSED" in status_text(app)
+
+    run(scenario())
+
+
+def test_n_advances_exactly_one_epoch():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            for expected in (1, 2, 3):
+                await pilot.press("n")
+                await wait_for(pilot, lambda: epoch(app) == expected, what=f"epoch {expected}")
+            await pilot.pause(0.2)
+            assert epoch(app) == 3 and app.session.trainer.epoch == 3
+            assert state(app) == "paused"
+
+    run(scenario())
+
+
+def test_reset_returns_to_epoch_zero_with_the_seeds_weights():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            initial = [w.copy() for w in app.snapshot.weights]
+            for expected in (1, 2):
+                await pilot.press("n")
+                await wait_for(pilot, lambda: epoch(app) == expected)
+            assert not np.allclose(app.snapshot.weights[0], initial[0])
+            await pilot.press("r")
+            await wait_for(pilot, lambda: epoch(app) == 0, what="reset")
+            for a, b in zip(app.snapshot.weights, initial):
+                np.testing.assert_array_equal(a, b)
+            assert "reset" in status_text(app).lower()
+
+    run(scenario())
+
+
+def test_learning_rate_changes_while_running_without_reset():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            assert app.config.training.learning_rate == pytest.approx(0.03)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: epoch(app) > 5, what="training")
+            before = epoch(app)
+            await pilot.press("plus")
+            assert app.config.training.learning_rate == pytest.approx(0.1)
+            await wait_for(pilot, lambda: app.session.trainer.optimizer.lr == pytest.approx(0.1),
+                           what="optimizer lr")
+            await wait_for(pilot, lambda: epoch(app) > before + 5, what="more training")
+            assert state(app) == "running"  # no reset: the epoch counter kept going
+            await pilot.press("minus", "minus")
+            assert app.config.training.learning_rate == pytest.approx(0.01)
+            await wait_for(pilot, lambda: app.session.trainer.optimizer.lr == pytest.approx(0.01))
+            # The form shows the live value too.
+            lr_input = app.query_one(f"#{widget_id('training.learning_rate')}")
+            assert lr_input.value == "0.01"
+            await pilot.press("space")
+
+    run(scenario())
+
+
+def test_invalid_value_is_refused_in_place_and_training_goes_on():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: epoch(app) > 2)
+            app.query_one(SettingsPanel).query_one("#settings-tabs").active = "tab-training"
+            await pilot.pause()
+            lr_input = app.query_one(f"#{widget_id('training.learning_rate')}")
+            lr_input.focus()
+            lr_input.value = "20"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.config.training.learning_rate == pytest.approx(0.03)
+            assert lr_input.value == "0.03"
+            messages = [n.message for n in app._notifications]
+            assert any("training.learning_rate" in m and "1e-05 to 10" in m for m in messages), messages
+            running_epoch = epoch(app)
+            await wait_for(pilot, lambda: epoch(app) > running_epoch + 3, what="training continues")
+            assert app.session.trainer.optimizer.lr == pytest.approx(0.03)
+
+    run(scenario())
+
+
+def test_adding_a_layer_resets_and_redraws():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: epoch(app) == 1)
+            assert app.snapshot.sizes == (2, 4, 2, 1)
+            app.query_one(SettingsPanel).query_one("#settings-tabs").active = "tab-network"
+            await pilot.pause()
+            await pilot.click("#add-layer")
+            await wait_for(pilot, lambda: app.snapshot.sizes == (2, 4, 2, 2, 1), what="new layer")
+            assert epoch(app) == 0
+            assert "architecture" in status_text(app)
+            assert len(app.snapshot.neuron_grids) == 3
+
+    run(scenario())
+
+
+def test_divergence_pauses_with_advice_and_keeps_a_finite_picture():
+    async def scenario():
+        app = make_app("diverge")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: state(app) == "diverged", what="divergence")
+            snap = app.snapshot
+            assert np.all(np.isfinite(snap.output_grid))
+            assert all(np.all(np.isfinite(w)) for w in snap.weights)
+            text = status_text(app)
+            assert "learning rate" in text.lower() and "DIVERGED" in text
+            at = epoch(app)
+            await pilot.pause(0.3)
+            assert epoch(app) == at  # paused itself
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_layout_follows_terminal_size(size):
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            before = app.query_one(DecisionGrid).desired_grid()
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            after = app.query_one(DecisionGrid).desired_grid()
+            assert after != before
+            await wait_for(pilot, lambda: app.snapshot.output_grid.shape[::-1] == after,
+                           what="grid at the new resolution")
+            sidebar = app.query_one("#sidebar")
+            if size[0] < 110:
+                assert app.screen.has_class("-narrow") and not sidebar.display
+                await pilot.press("s")
+                assert sidebar.display
+            else:
+                assert sidebar.display
+            grid = app.query_one(DecisionGrid)
+            assert grid.size.width > 10 and grid.size.height > 4
+
+    run(scenario())
+
+
+def test_help_screen_lists_every_key():
+    async def scenario():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = app.screen.query_one("Markdown")._markdown
+            for binding in PlaygroundApp.BINDINGS:
+                assert (binding.tooltip or binding.description) in text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+
+    run(scenario())
