@@ -8,7 +8,6 @@ line on stderr and no traceback; 3 the run diverged.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -125,30 +124,14 @@ def cmd_data(args: argparse.Namespace) -> int:
     from .training import build_dataset_for
 
     ds = build_dataset_for(_config_from(args))
+    from .data.export import write_data_csv
+
     try:
         out = write_data_csv(ds, args.out)
     except OSError as exc:
         raise BadInput(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"wrote {len(ds.X_train) + len(ds.X_test)} rows to {out}", file=sys.stderr)
     return EXIT_OK
-
-
-def write_data_csv(ds, path: str | Path) -> Path:
-    """The data as the network sees it: one column per input, label, split."""
-    out = Path(path)
-    with open(out, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([*ds.input_names, "label", "split"])
-        for X, y, split in ((ds.X_train, ds.y_train, "train"), (ds.X_test, ds.y_test, "test")):
-            for row, label in zip(X, y):
-                w.writerow([*(repr(float(v)) for v in row), _label(ds, label), split])
-    return out
-
-
-def _label(ds, label) -> str:
-    if ds.task == "regression":
-        return repr(float(label))
-    return str(int(label))
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ training runs, plus one after every command). Nothing here imports the UI.
 
 from __future__ import annotations
 
-import math
 import queue
 import time
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from ..data import DataError
 from .snapshot import Snapshot
 from .trainer import Trainer
 
-__all__ = ["Command", "Session", "SessionState"]
+__all__ = ["Command", "Notice", "Session", "SessionState"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,15 @@ class SessionState:
     note: str  # the last thing that happened, in words
     epochs_per_second: float
     target_epochs: int | None
+    learning_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A one-off message for the user (a file saved, a command that failed)."""
+
+    text: str
+    severity: str = "information"  # information | warning | error
 
 
 class Session:
@@ -49,6 +57,7 @@ class Session:
         fps: float = 10.0,
         grid: tuple[int, int] = (48, 48),
         trainer: Trainer | None = None,
+        commands: Any = None,
     ) -> None:
         self.publish = publish
         self.interval = 1.0 / fps
@@ -57,7 +66,9 @@ class Session:
         self.state = "paused"
         self.note = "Paused at epoch 0: press space to train."
         self.target: int | None = config.training.epochs or None
-        self._commands: "queue.Queue[Command]" = queue.Queue()
+        # Anything with queue.Queue's get() and get_nowait(): a queue when the
+        # session runs in a thread, a pipe reader when it runs in a process.
+        self._commands = commands if commands is not None else queue.Queue()
         self._speed = 0.0
         self._stopped = False
 
@@ -157,15 +168,21 @@ class Session:
                 pass  # a snapshot follows every command batch anyway
             elif cmd.name == "grid":
                 self.grid = (max(2, int(cmd.args[0])), max(2, int(cmd.args[1])))
-            elif cmd.name == "call":
-                # Work that must see a consistent trainer (saving a model, exporting).
-                fn, done = cmd.args
-                try:
-                    done(fn(t), None)
-                except Exception as exc:  # reported to the caller, never fatal
-                    done(None, exc)
+            elif cmd.name == "save_model":
+                from ..model_io import save_model
+
+                path = save_model(cmd.args[0], t)
+                self.publish(Notice(f"Model saved to {path}"))
+            elif cmd.name == "export_data":
+                from ..data.export import write_data_csv
+
+                path = write_data_csv(t.dataset, cmd.args[0])
+                self.publish(Notice(f"Data written to {path}"))
         except (ConfigError, DataError, ValueError) as exc:
             self.note = f"Not applied: {exc}"
+            self.publish(Notice(self.note, "error"))
+        except OSError as exc:
+            self.publish(Notice(f"Could not write: {exc}", "error"))
 
     def _publish(self) -> None:
         t = self.trainer
@@ -178,9 +195,7 @@ class Session:
             note=self.note,
             epochs_per_second=self._speed if self.state == "running" else 0.0,
             target_epochs=self.target,
+            learning_rate=t.config.training.learning_rate,
         )
         self.publish(t.snapshot(self.grid, session=state))
 
-    @staticmethod
-    def finite(x: float) -> bool:
-        return math.isfinite(x)

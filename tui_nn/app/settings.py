@@ -1,0 +1,280 @@
+"""The settings panel: forms for data, network and training, built from the
+config's field specs so every value is checked by the same code as presets
+and ``--set``.
+
+The panel never changes the run itself: it posts ``SettingChanged`` with a
+new, validated Config, and the app decides whether that is a live change or
+a reset. A refused value is put back in place and the reason is posted as
+``SettingRefused``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Input, Label, Select, SelectionList, Switch, TabbedContent, TabPane
+from textual.widgets.selection_list import Selection
+
+from ..config import SPECS, Config, ConfigError, FieldSpec
+from ..data import DATASETS
+
+# Which fields each tab shows, in order. Batch size sits with the data as in
+# TensorFlow Playground.
+TABS: dict[str, tuple[str, ...]] = {
+    "Data": (
+        "data.dataset", "data.points", "data.noise", "data.train_ratio",
+        "training.batch_size", "data.features", "data.csv", "data.target",
+    ),
+    "Network": (
+        "network.hidden", "network.activation", "network.output", "network.loss",
+        "network.init", "network.leaky_slope",
+    ),
+    "Training": (
+        "training.optimizer", "training.learning_rate", "training.regularization",
+        "training.regularization_rate", "training.dropout", "training.batch_norm",
+        "training.momentum", "training.beta1", "training.beta2", "training.rho",
+        "training.epsilon", "training.seed", "training.epochs",
+    ),
+}
+
+# Optimizer parameters shown only for the optimizers that use them.
+OPTIMIZER_FIELDS = {
+    "training.momentum": ("momentum", "nesterov"),
+    "training.beta1": ("adam",),
+    "training.beta2": ("adam",),
+    "training.rho": ("rmsprop",),
+    "training.epsilon": ("adagrad", "rmsprop", "adam"),
+}
+
+
+def widget_id(path: str) -> str:
+    return "f-" + path.replace(".", "-")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class SpecValidator(Validator):
+    """Checks typed text with the field's own parser (the one --set uses)."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        super().__init__()
+        self.spec = spec
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.spec.parse(value)
+        except ConfigError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class SettingsPanel(VerticalScroll):
+    """Three tabs of settings; edits become SettingChanged messages."""
+
+    class SettingChanged(Message):
+        def __init__(self, path: str, config: Config) -> None:
+            super().__init__()
+            self.path = path
+            self.config = config
+
+    class SettingRefused(Message):
+        def __init__(self, path: str, reason: str) -> None:
+            super().__init__()
+            self.path = path
+            self.reason = reason
+
+    def __init__(self, config: Config, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.config = config
+        self._syncing = False
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="settings-tabs"):
+            for title, paths in TABS.items():
+                with TabPane(title, id=f"tab-{title.lower()}"):
+                    for path in paths:
+                        yield from self._field(SPECS[path])
+                    if title == "Network":
+                        with Horizontal(classes="buttons"):
+                            add = Button("+ layer", id="add-layer")
+                            add.tooltip = "Add a hidden layer (copies the last one's size)"
+                            remove = Button("- layer", id="remove-layer")
+                            remove.tooltip = "Remove the last hidden layer"
+                            yield add
+                            yield remove
+                    if title == "Data":
+                        regenerate = Button("Regenerate (g)", id="regenerate")
+                        regenerate.tooltip = "Draw new data with the next seed and reset"
+                        yield regenerate
+
+    def _field(self, spec: FieldSpec) -> ComposeResult:
+        """One labelled control on one line (the feature list below its label)."""
+        value = self.config.get(spec.path)
+        wid = widget_id(spec.path)
+        tooltip = f"{spec.path}: {spec.help}. Allowed: {spec.allowed()}."
+        label = Label(spec.key.replace("_", " "), classes="field-label")
+        label.tooltip = tooltip
+        if spec.kind == "choice":
+            control = Select(
+                [(c, c) for c in spec.choices], value=value, allow_blank=False, id=wid,
+                compact=True,
+            )
+        elif spec.kind == "bool":
+            control = Switch(value=value, id=wid)
+        elif spec.kind == "name_list":
+            control = SelectionList(
+                *(Selection(name, name, name in value) for name in spec.choices),
+                id=wid, classes="features", compact=True,
+            )
+        else:
+            control = Input(
+                _text(value), id=wid, validators=[SpecValidator(spec)],
+                validate_on=["changed", "submitted", "blur"], compact=True,
+                placeholder=spec.allowed() if spec.kind in ("names", "str") else "",
+            )
+        control.tooltip = tooltip
+        row = Vertical if spec.kind == "name_list" else Horizontal
+        with row(classes="field", id=f"{wid}-row"):
+            yield label
+            yield control
+
+    def on_mount(self) -> None:
+        self._update_visibility()
+
+    # ---- keeping the form in step with the config ---------------------------
+    def sync(self, config: Config) -> None:
+        """Show ``config`` in every control (after a preset load or a reset)."""
+        self.config = config
+        self._syncing = True
+        try:
+            for paths in TABS.values():
+                for path in paths:
+                    self._show(path, config.get(path))
+        finally:
+            self._syncing = False
+        self._update_visibility()
+
+    def _show(self, path: str, value: Any) -> None:
+        widget = self.query_one(f"#{widget_id(path)}")
+        if isinstance(widget, Select):
+            if widget.value != value:
+                widget.value = value
+        elif isinstance(widget, Switch):
+            widget.value = bool(value)
+        elif isinstance(widget, SelectionList):
+            wanted = set(value)
+            if set(widget.selected) != wanted:
+                widget.deselect_all()
+                for name in value:
+                    widget.select(name)
+        elif isinstance(widget, Input):
+            text = _text(value)
+            if widget.value != text:
+                widget.value = text
+
+    def _update_visibility(self) -> None:
+        """Show only the fields that matter for the current choices."""
+        cfg = self.config
+        info = DATASETS[cfg.data.dataset]
+        shown = {path: cfg.training.optimizer in users for path, users in OPTIMIZER_FIELDS.items()}
+        shown.update({
+            "data.csv": cfg.data.dataset == "csv",
+            "data.target": cfg.data.dataset == "csv",
+            "data.points": not info.fixed_points,
+            "data.noise": not info.fixed_points,
+            "data.features": info.is_2d,
+            "network.leaky_slope": "leaky_relu" in cfg.network.activations(),
+        })
+        for path, show in shown.items():
+            self.query_one(f"#{widget_id(path)}-row").display = show
+
+    # ---- edits ----------------------------------------------------------------
+    def _apply(self, path: str, make) -> None:
+        if self._syncing:
+            return
+        old = self.config
+        try:
+            new = make(old).validate()
+        except ConfigError as exc:
+            self._show(path, old.get(path))  # refused in place: the old value returns
+            self.post_message(self.SettingRefused(path, str(exc)))
+            return
+        if new == old:
+            return
+        self.config = new
+        self._update_visibility()
+        self.post_message(self.SettingChanged(path, new))
+
+    @on(Select.Changed)
+    def _select(self, event: Select.Changed) -> None:
+        path = _path_of(event.select.id)
+        if path and event.value is not Select.BLANK:
+            self._apply(path, lambda c: c.with_value(path, event.value))
+
+    @on(Switch.Changed)
+    def _switch(self, event: Switch.Changed) -> None:
+        path = _path_of(event.switch.id)
+        if path:
+            self._apply(path, lambda c: c.with_value(path, event.value))
+
+    @on(SelectionList.SelectedChanged)
+    def _features(self, event: SelectionList.SelectedChanged) -> None:
+        path = _path_of(event.selection_list.id)
+        if path:
+            order = SPECS[path].choices
+            chosen = [name for name in order if name in event.selection_list.selected]
+            self._apply(path, lambda c: c.with_value(path, chosen))
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _input(self, event: Input.Submitted | Input.Blurred) -> None:
+        path = _path_of(event.input.id)
+        if not path:
+            return
+        text = event.input.value
+        if _text(self.config.get(path)) == text.strip():
+            return
+        self._apply(path, lambda c: c.with_text(path, text))
+
+    @on(Button.Pressed, "#add-layer")
+    def _add_layer(self) -> None:
+        hidden = list(self.config.network.hidden)
+        hidden.append(hidden[-1] if hidden else 4)
+        self._apply("network.hidden", lambda c: _with_hidden(c, hidden))
+        self._show("network.hidden", self.config.network.hidden)
+
+    @on(Button.Pressed, "#remove-layer")
+    def _remove_layer(self) -> None:
+        hidden = list(self.config.network.hidden)[:-1]
+        self._apply("network.hidden", lambda c: _with_hidden(c, hidden))
+        self._show("network.hidden", self.config.network.hidden)
+
+
+def _with_hidden(config: Config, hidden: list[int]) -> Config:
+    cfg = config.with_value("network.hidden", hidden)
+    act = cfg.network.activation
+    if not isinstance(act, str):
+        # Per-layer activations follow the layer count: extend with the last.
+        acts = list(act)[: len(hidden)] or ["tanh"]
+        acts += [acts[-1]] * (len(hidden) - len(acts))
+        cfg = cfg.with_value("network.activation", acts[0] if len(set(acts)) == 1 else acts)
+    return cfg
+
+
+def _path_of(wid: str | None) -> str | None:
+    if not wid or not wid.startswith("f-"):
+        return None
+    section, _, key = wid[2:].partition("-")
+    path = f"{section}.{key.replace('-', '_')}"
+    return path if path in SPECS else None
