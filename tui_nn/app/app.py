@@ -185,6 +185,10 @@ class PlaygroundApp(App):
         if self.session is not None and wanted != self.session.grid:
             self.session.send("grid", *wanted)
 
+    @on(NetworkView.NeuronSelected)
+    def _neuron_selected(self, message: NetworkView.NeuronSelected) -> None:
+        self.query_one(DecisionGrid).show_neuron(message.layer, message.index)
+
     @on(DecisionGrid.GridSizeChanged)
     def _grid_resized(self, message: DecisionGrid.GridSizeChanged) -> None:
         self._sync_grid()

@@ -32,7 +32,9 @@ def diagnose(trainer: "Trainer") -> str:
         return ""
     train, test = h.column("train_loss"), h.column("test_loss")
     last_train, last_test = train[-1], test[-1]
-    if last_train < 1e-3 and last_test > 10 * max(last_train, 1e-4) and last_test > 0.05:
+    gap = h.last("train_metric") - h.last("test_metric")
+    memorising = trainer.task == "regression" or gap > 0.05
+    if last_train < 1e-3 and last_test > 10 * max(last_train, 1e-4) and last_test > 0.05 and memorising:
         return (
             f"Training loss is near zero ({last_train:.2g}) but test loss is {last_test:.2g}: "
             "the net memorises the training points. Use more data or a smaller network."
