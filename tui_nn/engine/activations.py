@@ -161,6 +161,13 @@ class ReLU(Activation):
         np.copyto(out, result)
         return out
 
+    def backward(self, z, a, delta, out):
+        # relu'(z) is sign(relu(z)): 1 where a > 0, else 0, with no boolean
+        # temporary (the hot path of every ReLU net).
+        np.sign(a, out=out)
+        np.multiply(out, delta, out=out)
+        return out
+
 
 @register
 class LeakyReLU(Activation):

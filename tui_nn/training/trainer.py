@@ -131,9 +131,9 @@ class Trainer:
         self._n_train = len(ds.X_train)
         # Evaluating every train and test row costs a few percent of an epoch
         # on the playground's nets but a fifth of one on a 64-64-64 net over
-        # 2000 points; evaluating every k-th epoch keeps it near 5%. k depends
+        # 2000 points; evaluating every k-th epoch keeps it near 2%. k depends
         # only on the sizes, so runs stay reproducible.
-        self.eval_every = max(1, math.ceil(len(self._xa_all) * self.network.n_params / 4e6))
+        self.eval_every = max(1, math.ceil(len(self._xa_all) * self.network.n_params / 2e6))
         # Shuffled copies, refilled once per epoch; batches are views of these.
         self._xs = np.empty_like(self._xa_train)
         self._ys = np.empty_like(self.Y_train)
