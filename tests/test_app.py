@@ -242,3 +242,25 @@ def test_help_screen_lists_every_key():
             assert isinstance(app.screen, HelpScreen)
 
     run(scenario())
+
+
+def test_choosing_a_feature_resets_and_says_why():
+    async def scenario():
+        app = make_app("xor")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: epoch(app) == 1)
+            features = app.query_one(f"#{widget_id('data.features')}")
+            features.select("x1*x2")
+            await wait_for(pilot, lambda: app.snapshot.sizes[0] == 3, what="three inputs")
+            assert epoch(app) == 0
+            assert app.config.data.features == ("x1", "x2", "x1*x2")
+            assert "data changed" in status_text(app)
+            summary = app.query_one(f"#{widget_id('data.features')}-summary")
+            assert "x1*x2" in str(summary.render())
+            await pilot.press("g")  # new data: the next seed, reset again
+            await wait_for(pilot, lambda: app.config.training.seed == 1 and "seed 1" in status_text(app),
+                           what="regenerated")
+
+    run(scenario())

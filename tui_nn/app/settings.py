@@ -148,6 +148,10 @@ class SettingsPanel(VerticalScroll):
         with row(classes="field", id=f"{wid}-row"):
             yield label
             yield control
+            if spec.kind == "name_list":
+                # The list's ticks differ only by colour; say it in words too
+                # (NO_COLOR and 16-colour terminals).
+                yield Label(_using(value), id=f"{wid}-summary", classes="summary")
 
     def on_mount(self) -> None:
         self._update_visibility()
@@ -178,6 +182,7 @@ class SettingsPanel(VerticalScroll):
                 widget.deselect_all()
                 for name in value:
                     widget.select(name)
+            self.query_one(f"#{widget_id(path)}-summary", Label).update(_using(value))
         elif isinstance(widget, Input):
             text = _text(value)
             if widget.value != text:
@@ -214,6 +219,8 @@ class SettingsPanel(VerticalScroll):
             return
         self.config = new
         self._update_visibility()
+        if SPECS[path].kind == "name_list":
+            self.query_one(f"#{widget_id(path)}-summary", Label).update(_using(new.get(path)))
         self.post_message(self.SettingChanged(path, new))
 
     @on(Select.Changed)
@@ -259,6 +266,10 @@ class SettingsPanel(VerticalScroll):
         hidden = list(self.config.network.hidden)[:-1]
         self._apply("network.hidden", lambda c: _with_hidden(c, hidden))
         self._show("network.hidden", self.config.network.hidden)
+
+
+def _using(names) -> str:
+    return "using: " + ", ".join(names)
 
 
 def _with_hidden(config: Config, hidden: list[int]) -> Config:
