@@ -264,3 +264,39 @@ def test_choosing_a_feature_resets_and_says_why():
                            what="regenerated")
 
     run(scenario())
+
+
+def test_palette_file_commands_write_their_files(tmp_path):
+    from tui_nn.app.screens.path_dialog import PathDialog
+
+    async def answer(pilot, app, path):
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog) and app.screen.query("#path"),
+                       what="path dialog")
+        field = app.screen.query_one("#path")
+        field.value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    async def scenario():
+        app = make_app("xor")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("n")
+            await wait_for(pilot, lambda: epoch(app) == 1)
+            app.action_save_model()
+            await answer(pilot, app, tmp_path / "m.npz")
+            app.action_export_data()
+            await answer(pilot, app, tmp_path / "d.csv")
+            app.action_save_preset()
+            await answer(pilot, app, tmp_path / "mine.toml")
+            app.action_screenshot()
+            await answer(pilot, app, tmp_path / "shot.svg")
+            await wait_for(pilot, lambda: (tmp_path / "m.npz").exists() and (tmp_path / "d.csv").exists(),
+                           what="files from the training process")
+        with np.load(tmp_path / "m.npz") as model:
+            assert int(model["epoch"]) == 1 and model["W0"].shape == (2, 8)
+        assert (tmp_path / "d.csv").read_text().splitlines()[0] == "x1,x2,label,split"
+        assert load_preset(str(tmp_path / "mine.toml")).network.hidden == (8,)
+        assert (tmp_path / "shot.svg").read_text().lstrip().startswith("<svg")
+
+    run(scenario())

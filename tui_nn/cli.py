@@ -36,6 +36,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("preset", nargs="?", default=DEFAULT_PRESET,
                    help=f"a built-in preset name or a .toml file (default: {DEFAULT_PRESET})")
     p.add_argument("--seed", type=int, help="override training.seed")
+    p.add_argument("--data", metavar="FILE.csv", help="train on your own CSV (with --target)")
+    p.add_argument("--target", metavar="COLUMN", help="the CSV column to predict")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override a setting, e.g. --set training.learning_rate=0.1 (repeatable)")
 
@@ -73,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _config_from(args: argparse.Namespace) -> Config:
     cfg = load_preset(args.preset)
     overrides = list(args.overrides)
+    if args.data or args.target:
+        if not (args.data and args.target):
+            raise BadInput("--data FILE.csv and --target COLUMN go together")
+        overrides += ["data.dataset=csv", f"data.csv={args.data}", f"data.target={args.target}"]
     if args.seed is not None:
         overrides.append(f"training.seed={args.seed}")
     if getattr(args, "epochs", None) is not None:
@@ -86,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     else:
         app_parser = argparse.ArgumentParser(prog="tui-nn", add_help=False)
-        app_parser.add_argument("preset", nargs="?", default=DEFAULT_PRESET)
+        _add_run_options(app_parser)
         args = app_parser.parse_args(argv)
         args.command = "app"
     try:
@@ -96,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_train(args)
         if args.command == "data":
             return cmd_data(args)
-        return cmd_app(args.preset)
+        return cmd_app(args)
     except (ConfigError, DataError, BadInput) as exc:
         print(f"tui-nn: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -112,8 +118,8 @@ def cmd_presets() -> int:
     return EXIT_OK
 
 
-def cmd_app(preset: str) -> int:
-    config = load_preset(preset)  # bad presets fail here, before the screen changes
+def cmd_app(args: argparse.Namespace) -> int:
+    config = _config_from(args)  # bad input fails here, before the screen changes
     from .app import run_app  # the UI is imported only when it is wanted
 
     run_app(config)

@@ -35,7 +35,7 @@ from .commands import PlaygroundCommands
 from .screens.help import HelpScreen
 from .screens.path_dialog import PathDialog
 from .settings import SettingsPanel
-from .widgets import DecisionGrid, GradientChart, LossChart, NetworkView
+from .widgets import DecisionGrid, GradientChart, LossChart, NetworkView, WeightHistogram
 
 # TensorFlow Playground's learning-rate choices, extended to 10.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -130,7 +130,9 @@ class PlaygroundApp(App):
                     yield DecisionGrid(id="grid")
                 with Horizontal(id="bottom"):
                     yield LossChart(id="loss")
-                    yield GradientChart(id="gradients")
+                    with Vertical(id="gradients"):
+                        yield GradientChart(id="gradient-chart")
+                        yield WeightHistogram(id="weights")
         yield StatusLine("Starting…", id="status")
         yield Footer()
 
@@ -178,7 +180,7 @@ class PlaygroundApp(App):
         if not running or now - self._slow_panels_at >= 1.0 / SLOW_PANEL_HZ:
             self._slow_panels_at = now
             for widget in (self.query_one(NetworkView), self.query_one(LossChart),
-                           self.query_one(GradientChart)):
+                           self.query_one(GradientChart), self.query_one(WeightHistogram)):
                 widget.update_snapshot(snap)
         self._update_status(snap)
         wanted = self._grid_size()
