@@ -78,7 +78,7 @@ class PlaygroundApp(App):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PlaygroundCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (50, "-very-tall")]
     BINDINGS = [
         Binding("space", "toggle_run", "Play/Pause", id="run.toggle",
                 tooltip="Start or pause training"),
@@ -99,6 +99,8 @@ class PlaygroundApp(App):
                 tooltip="Show or hide the settings panel"),
         Binding("v", "toggle_gradients", "Grads", id="view.gradients", show=False,
                 tooltip="Swap the loss chart and the gradient chart (narrow terminals)"),
+        Binding("w", "toggle_weights", "Weights", id="view.weights", show=False,
+                tooltip="Swap the gradient chart and the weight distributions (shorter terminals)"),
         Binding("escape", "focus_main", "Leave field", show=False, id="focus.main",
                 tooltip="Leave a settings field and give the keys back to the playground"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help.show",
@@ -350,6 +352,9 @@ class PlaygroundApp(App):
 
     def action_toggle_gradients(self) -> None:
         self.screen.toggle_class("-show-gradients")
+
+    def action_toggle_weights(self) -> None:
+        self.screen.toggle_class("-show-weights")
 
     def action_focus_main(self) -> None:
         self.query_one("#network").focus()

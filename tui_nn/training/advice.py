@@ -54,7 +54,7 @@ def diagnose(trainer: "Trainer") -> str:
     if trainer.track_layers and len(trainer.layer_history) and trainer.network.n_layers >= 3:
         first = trainer.layer_history.last("grad0")
         last = trainer.layer_history.last(f"grad{trainer.network.n_layers - 1}")
-        if math.isfinite(first) and last > 0 and first < 1e-3 * last:
+        if math.isfinite(first) and last > 0 and first < 1e-2 * last:
             return (
                 f"Vanishing gradients: the first layer's gradient is {last / max(first, 1e-30):.0f}x "
                 "smaller than the output layer's, so early layers barely learn. Try relu."

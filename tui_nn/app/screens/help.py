@@ -26,7 +26,8 @@ PANELS = """
   points, `d` shows the hard decision only.
 - **Loss**: train and test loss per epoch (`l` for a log scale) with accuracy.
 - **Gradients**: each layer's gradient size over time. With deep sigmoid nets the
-  first layers' lines sink: vanishing gradients.
+  first layers' lines sink: vanishing gradients. `w` swaps in the weight
+  distributions per layer (both show on tall terminals).
 - **Status line**: running, paused, reset and why, diverged (with advice), finished.
 
 ## Command palette (ctrl+p)
