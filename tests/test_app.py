@@ -300,3 +300,65 @@ def test_palette_file_commands_write_their_files(tmp_path):
         assert (tmp_path / "shot.svg").read_text().lstrip().startswith("<svg")
 
     run(scenario())
+
+
+def test_hand_set_xor_opens_and_explains_there_is_nothing_to_train():
+    async def scenario():
+        app = PlaygroundApp(load_preset("xor-by-hand"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None, what="first snapshot")
+            assert app.snapshot.last.train_metric == 1.0  # the table, by hand
+            await pilot.press("space")
+            await wait_for(pilot, lambda: "Nothing to train" in status_text(app), what="explanation")
+            assert epoch(app) == 0 and app.session is not None
+
+    run(scenario())
+
+
+def test_perceptron_preset_trains_in_the_app():
+    async def scenario():
+        app = make_app("perceptron-and", epochs=20)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.snapshot is not None)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: state(app) == "finished", what="20 epochs")
+            assert app.snapshot.last.train_metric == 1.0
+
+    run(scenario())
+
+
+def test_trainer_process_stops_when_the_app_is_killed(tmp_path):
+    """A SIGKILLed app must not leave its trainer running (it reads EOF)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "app.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys, time
+        from tui_nn.presets import load_preset
+        from tui_nn.training.process import SessionProcess
+        s = SessionProcess(load_preset("circle").with_overrides(["training.epochs=0"]))
+        s.send("play")
+        print(s.process.pid, flush=True)
+        time.sleep(60)
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        try:  # reap it if it became ours
+            os.waitpid(child, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the trainer process outlived the app")

@@ -110,7 +110,7 @@ def test_save_initial_weights_then_load_and_continue(tmp_path, capsys):
     assert resumed["train_loss"] == fresh["train_loss"]
     code = main(["train", "circle", "--epochs", "1", "--load", str(done)])
     err = capsys.readouterr().err
-    assert code == 2 and "does not fit" in err  # a 2-8-1 model in circle's 2-4-2-1 net
+    assert code == 2 and "network.hidden = 8" in err  # a 2-8-1 model in circle's 2-4-2-1 net
 
 
 def test_xor_by_hand_reproduces_the_truth_table(capsys):
@@ -149,3 +149,40 @@ def test_installed_package_finds_presets_from_any_directory(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["train_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("argv", [["train", "xor", "--epochs", "abc"], ["--nope"], ["a", "b"]])
+def test_argument_errors_are_one_line_with_status_2(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and err.count("\n") == 1 and err.startswith("tui-nn: error:")
+
+
+def test_unusable_model_files_exit_2(tmp_path, capsys):
+    npy = tmp_path / "w.npy"
+    np.save(npy, np.zeros(3))
+    text = tmp_path / "notes.npz"
+    text.write_text("hello")
+    good = tmp_path / "good.npz"
+    assert main(["train", "xor", "--epochs", "0", "--save", str(good), "--json"]) == 0
+    with np.load(good) as f:
+        arrays = {k: f[k] for k in f.files}
+    arrays["W0"] = np.full_like(arrays["W0"], np.nan)
+    nan_model = tmp_path / "nan.npz"
+    np.savez(nan_model, **arrays)
+    capsys.readouterr()
+    for path in (npy, text, nan_model):
+        code = main(["train", "xor", "--epochs", "1", "--load", str(path)])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def test_diverged_regression_json_is_strict_json(capsys):
+    code = main(["train", "diverge", "--json"])
+    out = capsys.readouterr().out
+    assert code == 3
+    data = json.loads(out, parse_constant=lambda name: pytest.fail(f"non-JSON constant {name}"))
+    assert data["status"] == "diverged"
+    # The reported figures are those of the weights kept (the last good epoch).
+    assert data["train_rmse"] is not None and data["total_epochs"] == 0

@@ -329,3 +329,31 @@ def test_no_penalty_gradient_when_regularization_is_off() -> None:
     net, seen = _penalty_gradients_seen_by_the_optimizer("l2", 0.0)
     for _, grad in seen:
         assert np.all(grad == 0.0)
+
+
+@pytest.mark.parametrize("dropout, batch_norm", [(0.3, False), (0.0, True), (0.3, True)])
+def test_evaluation_mode_gradient_after_a_training_pass(dropout, batch_norm):
+    """The gradient the app charts is the evaluation-mode one: no stale
+    dropout mask from the last training pass, batch norm with running stats."""
+    rng = np.random.default_rng(5)
+    net = Network((3, 5, 4, 1), [get_activation("tanh"), get_activation("relu")],
+                  get_activation("sigmoid"), get_loss("bce"), dropout=dropout,
+                  batch_norm=batch_norm, rng=np.random.default_rng(0),
+                  dropout_rng=np.random.default_rng(1))
+    x = rng.normal(size=(12, 3))
+    y = (rng.random((12, 1)) > 0.5).astype(float)
+    for _ in range(3):  # training passes: masks drawn, running stats moved
+        net.loss_and_grad(x, y, train=True)
+    net.loss_and_grad(x, y, train=False)
+    analytic = net.grad.copy()
+    numeric = np.zeros_like(analytic)
+    eps = 1e-6
+    for i in range(net.params.size):
+        old = net.params[i]
+        net.params[i] = old + eps
+        up = net.loss_value(x, y)
+        net.params[i] = old - eps
+        down = net.loss_value(x, y)
+        net.params[i] = old
+        numeric[i] = (up - down) / (2 * eps)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)

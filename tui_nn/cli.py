@@ -11,11 +11,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from .config import Config, ConfigError, FIELDS
 from .data import DataError
 from .presets import DEFAULT_PRESET, list_presets, load_preset
+
+if TYPE_CHECKING:
+    from .training import RunResult, Trainer
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
 COMMANDS = ("train", "data", "presets")
@@ -23,6 +26,14 @@ COMMANDS = ("train", "data", "presets")
 
 class BadInput(Exception):
     """Anything the user gave that cannot be used; becomes exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the one-line error the rest of the CLI gives."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"tui-nn: error: {message} (see tui-nn --help)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _settings_help() -> str:
@@ -43,7 +54,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tui-nn",
         description="A neural-network playground for the terminal.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -55,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  tui-nn presets           list the built-in presets\n"
         ),
     )
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser(
         "train", help="train a preset headless", epilog=_settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -91,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS or any(a in ("-h", "--help") for a in argv[:1]):
         args = build_parser().parse_args(argv)
     else:
-        app_parser = argparse.ArgumentParser(prog="tui-nn", add_help=False)
+        app_parser = _Parser(prog="tui-nn", add_help=False)
         _add_run_options(app_parser)
         args = app_parser.parse_args(argv)
         args.command = "app"
@@ -119,7 +130,11 @@ def cmd_presets() -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    config = _config_from(args)  # bad input fails here, before the screen changes
+    from .training import build_dataset_for
+
+    # Bad input fails here, before the screen changes: the settings and the data.
+    config = _config_from(args)
+    build_dataset_for(config)
     from .app import run_app  # the UI is imported only when it is wanted
 
     run_app(config)
@@ -148,7 +163,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     try:
         trainer = Trainer(cfg)
         if args.load:
-            _, arrays, epoch = load_model(args.load)
+            saved, arrays, epoch = load_model(args.load)
+            _check_same_model(saved, cfg, args.load)
             apply_model(trainer, arrays, epoch, args.load)
     except ModelFileError as exc:
         raise BadInput(str(exc)) from None
@@ -165,7 +181,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise BadInput(f"cannot write {args.save}: {exc.strerror}") from None
     if args.json:
-        print(json.dumps(summary_dict(trainer, result)))
+        print(json.dumps(summary_dict(trainer, result), allow_nan=False))
     else:
         from .report import print_summary
 
@@ -177,7 +193,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def summary_dict(trainer, result) -> dict:
+def _check_same_model(saved: Config, cfg: Config, source: str) -> None:
+    """A model continues only in the network and on the inputs it was made for."""
+    for path in ("network.hidden", "network.activation", "network.output", "network.loss",
+                 "data.dataset", "data.features", "training.batch_norm"):
+        if saved.get(path) != cfg.get(path):
+            raise BadInput(
+                f"{source} was trained with {path} = {_show(saved.get(path))}, "
+                f"this run has {_show(cfg.get(path))}: use the same preset and --set options"
+            )
+
+
+def _show(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def summary_dict(trainer: "Trainer", result: "RunResult") -> dict:
     last = result.last
     out = {
         "preset": trainer.config.name,
@@ -190,10 +221,10 @@ def summary_dict(trainer, result) -> dict:
     }
     if trainer.task == "regression":
         r2_train, r2_test = trainer.r2()
-        out.update(train_rmse=last.train_metric, test_rmse=last.test_metric,
-                   train_r2=r2_train, test_r2=r2_test)
+        out.update(train_rmse=_num(last.train_metric), test_rmse=_num(last.test_metric),
+                   train_r2=_num(r2_train), test_r2=_num(r2_test))
     else:
-        out.update(train_accuracy=last.train_metric, test_accuracy=last.test_metric)
+        out.update(train_accuracy=_num(last.train_metric), test_accuracy=_num(last.test_metric))
     out.update(
         seconds=result.seconds,
         epochs_per_second=_num(result.epochs_per_second) if result.epochs else 0.0,

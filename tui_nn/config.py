@@ -89,6 +89,8 @@ class FieldSpec:
             return "one of " + ", ".join(self.choices)
         if self.kind == "bool":
             return "true or false"
+        if self.kind == "int_list":
+            return f"0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS} neurons, e.g. 8,8"
         if self.low is not None:
             return f"{_fmt(self.low)} to {_fmt(self.high)}"
         return "any text"
@@ -110,7 +112,7 @@ class FieldSpec:
                     raise ValueError
                 value = low in ("true", "1", "yes", "on")
             elif self.kind == "int_list":
-                parts = [p for p in text.replace(" ", ",").split(",") if p]
+                parts = [p for p in text.strip("[]").replace(" ", ",").split(",") if p]
                 if text.lower() in ("", "none", "[]"):
                     parts = []
                 value = [int(p) for p in parts]
@@ -343,8 +345,6 @@ def resolve_output_and_loss(task: str, output: str, loss: str) -> tuple[str, str
             f"network.output = {output} does not go with network.loss = {loss}: "
             f"allowed {', '.join(sorted(lcls.outputs))}"
         )
-    if task == "multiclass" and output != "softmax":
-        raise ConfigError(f"network.output = {output} cannot give several classes: use softmax")
     if task == "regression" and output in ("softmax", "step", "sigmoid"):
         raise ConfigError(f"network.output = {output} does not fit regression: allowed linear, tanh")
     return output, loss

@@ -31,22 +31,37 @@ def save_model(path: str | Path, trainer: Trainer) -> Path:
 
 
 def load_model(path: str | Path) -> tuple[Config, dict[str, np.ndarray], int]:
-    """(config stored in the file, arrays, epoch)."""
+    """(config stored in the file, arrays, epoch); ModelFileError if unusable."""
+    not_model = f"{path} is not a tui-nn model file (.npz with W0, b0, ..., config)"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
+        data = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise ModelFileError(f"model file {path} does not exist") from None
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise ModelFileError(f"model file {path} is not a readable .npz: {exc}") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        raise ModelFileError(not_model) from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ModelFileError(not_model)
+    try:
+        with data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile):
+        raise ModelFileError(not_model) from None
     if "config" not in arrays or "W0" not in arrays:
-        raise ModelFileError(f"model file {path} has no config or no W0: not a tui-nn model")
+        raise ModelFileError(not_model)
     try:
         config = Config.from_toml(str(arrays.pop("config")), source=f"{path} config")
     except ConfigError as exc:
         raise ModelFileError(str(exc)) from None
-    epoch = int(arrays.pop("epoch", 0))
-    return config, arrays, epoch
+    epoch_arr = arrays.pop("epoch", np.array(0))
+    if epoch_arr.ndim != 0 or not np.issubdtype(epoch_arr.dtype, np.integer) or int(epoch_arr) < 0:
+        raise ModelFileError(f"{path}: epoch must be a whole number >= 0")
+    for name, arr in arrays.items():
+        want = 2 if name.startswith("W") else 1
+        if arr.ndim != want or not np.issubdtype(arr.dtype, np.number):
+            raise ModelFileError(f"{path}: {name} must be a {want}-D array of numbers")
+        if not np.all(np.isfinite(arr)):
+            raise ModelFileError(f"{path}: {name} holds NaN or infinite values")
+    return config, arrays, int(epoch_arr)
 
 
 def apply_model(trainer: Trainer, arrays: dict[str, np.ndarray], epoch: int, source: str) -> None:
@@ -55,8 +70,4 @@ def apply_model(trainer: Trainer, arrays: dict[str, np.ndarray], epoch: int, sou
         trainer.network.load_state_arrays(arrays)
     except (KeyError, ValueError) as exc:
         raise ModelFileError(f"{source}: does not fit this network: {exc}") from None
-    trainer.epoch = epoch
-    trainer._keep_good()
-    trainer.history.clear()
-    trainer.last = trainer._evaluate()
-    trainer._record(trainer.last)
+    trainer.restart_from(epoch)

@@ -61,12 +61,13 @@ class SnapshotReady(Message):
 
 
 class Notice(Message):
-    """A line for the user from the training thread (saved files, errors)."""
+    """A line for the user from the trainer (saved files, refused changes)."""
 
-    def __init__(self, text: str, severity: str = "information") -> None:
+    def __init__(self, text: str, severity: str = "information", config: Config | None = None) -> None:
         super().__init__()
         self.text = text
         self.severity = severity
+        self.config = config  # set when the trainer refused a change: the config in force
 
 
 class StatusLine(Static):
@@ -145,7 +146,8 @@ class PlaygroundApp(App):
         self.call_after_refresh(self._sync_grid)
 
     def _start_session(self, config: Config) -> None:
-        self.session = SessionProcess(config, fps=self.fps, grid=self._grid_size())
+        # A restart happens with Textual's threads running: spawn, not fork.
+        self.session = SessionProcess(config, fps=self.fps, grid=self._grid_size(), fork=False)
         self._start_relay()
 
     def _start_relay(self) -> None:
@@ -159,7 +161,7 @@ class PlaygroundApp(App):
         if isinstance(item, Snapshot):
             self.post_message(SnapshotReady(item))
         elif isinstance(item, SessionNotice):
-            self.post_message(Notice(item.text, item.severity))
+            self.post_message(Notice(item.text, item.severity, item.config))
 
     def _grid_size(self) -> tuple[int, int]:
         try:
@@ -232,6 +234,10 @@ class PlaygroundApp(App):
     @on(Notice)
     def _on_notice(self, message: Notice) -> None:
         self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
+        if message.config is not None and message.config != self.config:
+            # The trainer kept its settings: the form shows them again.
+            self.config = message.config
+            self.query_one(SettingsPanel).sync(message.config)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "trainer":
@@ -240,7 +246,7 @@ class PlaygroundApp(App):
             self.query_one(StatusLine).update(
                 "⚠ The training process ended. Press r to start again."
             )
-            self.session = None
+            self._stop_session(exiting=False)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.query_one(StatusLine).update(
@@ -248,7 +254,7 @@ class PlaygroundApp(App):
                 "Press r to start again."
             )
             self.notify(f"Training error: {error}", severity="error")
-            self.session = None
+            self._stop_session(exiting=False)
 
     # ---- settings -------------------------------------------------------------
     @on(SettingsPanel.SettingChanged)
@@ -370,16 +376,17 @@ class PlaygroundApp(App):
     def on_unmount(self) -> None:
         self._stop_session()
 
-    def _stop_session(self) -> None:
-        self._exiting = True
+    def _stop_session(self, exiting: bool = True) -> None:
+        self._exiting = self._exiting or exiting
         if self.session is not None:
             self.session.stop()
+            self.session = None
 
     # ---- files --------------------------------------------------------------------
     def _ask_path(self, title: str, default: str, then) -> None:
         def done(path: str | None) -> None:
             if path:
-                then(path)
+                then(str(Path(path).expanduser()))
 
         self.push_screen(PathDialog(title, default), done)
 
@@ -410,7 +417,11 @@ class PlaygroundApp(App):
     def action_screenshot(self) -> None:
         def save(path: str) -> None:
             p = Path(path)
-            saved = self.save_screenshot(filename=p.name, path=str(p.parent or "."))
+            try:
+                saved = self.save_screenshot(filename=p.name, path=str(p.parent or "."))
+            except OSError as exc:
+                self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
+                return
             self.notify(f"Screenshot saved to {saved}")
 
         self._ask_path("Save a screenshot (SVG):", f"{self.config.name}.svg", save)

@@ -10,6 +10,7 @@ a reset. A refused value is put back in place and the reason is posted as
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from textual import on
@@ -194,8 +195,6 @@ class SettingsPanel(VerticalScroll):
         info = DATASETS[cfg.data.dataset]
         shown = {path: cfg.training.optimizer in users for path, users in OPTIMIZER_FIELDS.items()}
         shown.update({
-            "data.csv": cfg.data.dataset == "csv",
-            "data.target": cfg.data.dataset == "csv",
             "data.points": not info.fixed_points,
             "data.noise": not info.fixed_points,
             "data.features": info.is_2d,
@@ -210,7 +209,12 @@ class SettingsPanel(VerticalScroll):
             return
         old = self.config
         try:
-            new = make(old).validate()
+            new = make(old)
+            if new.weights is not None and SPECS[path].section in ("data", "network"):
+                # Hand-set weights fit one architecture only; a new shape starts
+                # from the initialiser instead.
+                new = replace(new, weights=None)
+            new = new.validate()
         except ConfigError as exc:
             self._show(path, old.get(path))  # refused in place: the old value returns
             self.post_message(self.SettingRefused(path, str(exc)))

@@ -30,7 +30,9 @@ SHIPPED: dict[str, tuple[str, str]] = {
 }
 
 # Strict integer syntax: int() would also accept "1_000" and surrounding spaces.
-_INT_RE = re.compile(r"[+-]?\d+")
+# Up to 18 digits: longer "integers" are read as floats (and refused if not finite)
+# rather than meeting Python's 4300-digit limit for int().
+_INT_RE = re.compile(r"[+-]?\d{1,18}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,6 +162,11 @@ def _check_header(header: list[str], source: str, line: int) -> None:
         seen.add(name)
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """A cell as quoted in an error: long values are cut so the line stays one line."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -179,7 +186,7 @@ def _number(cell: str, source: str, line: int, column: str) -> float:
         ) from None
     # nan/inf parse as floats but would silently poison training.
     if not math.isfinite(value):
-        raise DataError(f"{source} line {line}, column {column!r}: {text!r} is not a finite number")
+        raise DataError(f"{source} line {line}, column {column!r}: {_short(text)} is not a finite number")
     return value
 
 
@@ -204,7 +211,7 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
             first_text = (line, v)
             break
         if not math.isfinite(x):
-            raise DataError(f"{source} line {line}, column {column!r}: {v!r} is not a finite number")
+            raise DataError(f"{source} line {line}, column {column!r}: {_short(v)} is not a finite number")
         numeric.append(x)
     if first_text is None:
         if len(set(numeric)) < 2:
@@ -215,7 +222,7 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
     if len(distinct_text) > MAX_CLASSES:
         line, v = first_text
         raise DataError(
-            f"{source} line {line}, column {column!r}: text target {v!r}: a text target is a class label "
+            f"{source} line {line}, column {column!r}: text target {_short(v)}: a text target is a class label "
             f"and may have 2 to {MAX_CLASSES} distinct values, this one has {len(distinct_text)}"
         )
     _need_two(distinct_text, source, column)

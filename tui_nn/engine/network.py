@@ -18,6 +18,7 @@ Per hidden layer, in order: dense -> [batch norm] -> activation -> [dropout].
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -55,6 +56,7 @@ class _Buffers:
     def __init__(self, net: "Network", n: int) -> None:
         sizes = net.sizes
         L = len(sizes) - 1
+        self.train = False
 
         def empty(cols: int) -> np.ndarray:
             return np.empty((n, cols), order="F")
@@ -148,13 +150,13 @@ class Network:
                 off += 2 * h
                 self.running_mean.append(np.zeros(h))
                 self.running_var.append(np.ones(h))
-        # 1 where a weight (not a bias, not a batch-norm parameter) sits: the
-        # entries L1/L2 penalise.
         # W^T of each layer, for sending deltas back: views, made once.
         self._WT = [Wa[:-1].T for Wa in self.Wa]
         self._last = len(self.Wa) - 1
+        # 1 where a weight (not a bias, not a batch-norm parameter) sits: the
+        # entries L1/L2 penalise.
         self.penalty_mask = np.zeros_like(self.params)
-        for Wa, mask_view in zip(self.Wa, self._views(self.penalty_mask)):
+        for mask_view in self._views(self.penalty_mask):
             mask_view[:-1] = 1.0
         self._buffers: dict[int, _Buffers] = {}
         self.reinitialize(init, rng or np.random.default_rng())
@@ -223,6 +225,9 @@ class Network:
 
     def _forward(self, xa: np.ndarray, buf: _Buffers, train: bool) -> np.ndarray:
         """Forward pass for inputs ``xa`` (with ones column); returns outputs."""
+        # The backward pass must undo what this forward pass did: dropout
+        # masks and batch statistics only in training mode.
+        buf.train = train
         inp = xa
         last = self._last
         for k in range(last):
@@ -278,6 +283,10 @@ class Network:
         n = dy.shape[0]
         np.einsum("ij,ij->j", dy, xhat, out=self.ggamma[k])
         np.sum(dy, axis=0, out=self.gbeta[k])
+        if not buf.train:
+            # Running statistics are constants: batch norm is then affine.
+            dy *= self.gamma[k] * inv
+            return
         # dxhat = dy * gamma; dz = inv/n * (n dxhat - sum dxhat - xhat sum(dxhat xhat))
         dy *= self.gamma[k]
         s1 = dy.sum(axis=0)
@@ -302,7 +311,7 @@ class Network:
             np.matmul(buf.ins[k].T, d, out=self.gWa[k])
             back = buf.back[k - 1]
             np.matmul(d, self._WT[k], out=back)
-            if buf.mask:
+            if buf.mask and buf.train:
                 back *= buf.mask[k - 1]
             d = buf.delta[k - 1]
             self.hidden[k - 1].backward(buf.zn[k - 1], buf.h[k - 1], back, out=d)
@@ -391,21 +400,28 @@ class Network:
         a copy of the gradient, so calling it never changes training.
         """
         saved = self.grad.copy()
-        xa = self.with_ones(x)
-        buf = self._buf(x.shape[0])
-        self._forward(xa, buf, False)
-        self._backward(xa, y, buf)
+        # A step unit has no gradient to measure (hand-set and perceptron nets).
+        has_gradient = all(a.differentiable for a in self.hidden) and (
+            self.output.differentiable or self.fused
+        )
+        if has_gradient:
+            xa = self.with_ones(x)
+            buf = self._buf(x.shape[0])
+            with np.errstate(all="ignore"):
+                self._forward(xa, buf, False)
+                self._backward(xa, y, buf)
         stats = []
-        for k in range(self.n_layers):
-            W = self.Wa[k][:-1]
-            g = self.gWa[k][:-1]
-            stats.append(
-                LayerStats(
-                    weight_norm=float(np.linalg.norm(W)),
-                    weight_rms=float(np.sqrt(np.mean(W * W))),
-                    grad_rms=float(np.sqrt(np.mean(g * g))),
+        with np.errstate(all="ignore"):
+            for k in range(self.n_layers):
+                W = self.Wa[k][:-1]
+                g = self.gWa[k][:-1]
+                stats.append(
+                    LayerStats(
+                        weight_norm=float(np.linalg.norm(W)),
+                        weight_rms=float(np.sqrt(np.mean(W * W))),
+                        grad_rms=float(np.sqrt(np.mean(g * g))) if has_gradient else math.nan,
+                    )
                 )
-            )
         np.copyto(self.grad, saved)
         return stats
 

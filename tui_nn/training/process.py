@@ -11,8 +11,10 @@ arrays at most, well under a millisecond to move).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import sys
+import warnings
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
@@ -41,7 +43,17 @@ class _PipeCommands:
 
 
 def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connection,
-           out: Connection) -> None:
+           out: Connection, parent_ends: tuple[Connection, ...]) -> None:
+    # Close the parent's ends that fork copied: then, when the app goes away
+    # however it ends, the command pipe reports EOF and this process stops.
+    for conn in parent_ends:
+        conn.close()
+    # The terminal belongs to the UI: nothing from here may write to it.
+    warnings.simplefilter("ignore")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.dup2(devnull, 1)
+
     def publish(item: Any) -> None:
         try:
             out.send(item)
@@ -65,17 +77,22 @@ def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connecti
 class SessionProcess:
     """A Session in a child process, with the same ``send`` as Session."""
 
-    def __init__(self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48)) -> None:
-        # fork starts in milliseconds (spawn would re-import NumPy: ~0.3 s before
-        # the first frame); the app forks before its own threads start.
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
+    def __init__(
+        self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48),
+        fork: bool = True,
+    ) -> None:
+        # fork starts in milliseconds (spawn re-imports NumPy: ~0.3 s more before
+        # the first frame). The app forks only at start-up, before Textual's
+        # threads exist; a later restart passes fork=False.
+        method = "fork" if fork and sys.platform.startswith("linux") else "spawn"
         ctx = mp.get_context(method)
         cmd_recv, self._cmd_send = ctx.Pipe(duplex=False)
         self._out_recv, out_send = ctx.Pipe(duplex=False)
         self.grid = grid
+        parent_ends = (self._cmd_send, self._out_recv) if method == "fork" else ()
         self.process = ctx.Process(
-            target=_child, args=(config, grid, fps, cmd_recv, out_send), daemon=True,
-            name="tui-nn-trainer",
+            target=_child, args=(config, grid, fps, cmd_recv, out_send, parent_ends),
+            daemon=True, name="tui-nn-trainer",
         )
         self.process.start()
         cmd_recv.close()
@@ -104,8 +121,11 @@ class SessionProcess:
             deliver(item)
 
     def stop(self, timeout: float = 2.0) -> None:
+        """Stop the child and reap it (no zombie), then close both pipes."""
         self.send("stop")
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(timeout)
+        for conn in (self._cmd_send, self._out_recv):
+            conn.close()

@@ -1,10 +1,11 @@
-"""A training session: one thread owns the Trainer; others send commands and
+"""A training session: one loop owns the Trainer; others send commands and
 receive snapshots.
 
-The app runs ``Session.run`` in a worker thread. Only that thread touches the
-trainer, so no array is ever read while it is being written: the UI sees
-``Snapshot`` copies handed to ``publish`` (at most ``fps`` a second while
-training runs, plus one after every command). Nothing here imports the UI.
+``Session.run`` runs in a thread or, for the app, in a child process (see
+process.py). Only that loop touches the trainer, so no array is ever read
+while it is being written: the UI sees ``Snapshot`` copies handed to
+``publish`` (at most ``fps`` a second while training runs, plus one after
+every command). Nothing here imports the UI.
 """
 
 from __future__ import annotations
@@ -42,10 +43,15 @@ class SessionState:
 
 @dataclass(frozen=True)
 class Notice:
-    """A one-off message for the user (a file saved, a command that failed)."""
+    """A one-off message for the user (a file saved, a command that failed).
+
+    ``config`` is set when a settings change was refused here: it is the
+    config still in force, so the app can put its form back in step.
+    """
 
     text: str
     severity: str = "information"  # information | warning | error
+    config: Config | None = None
 
 
 class Session:
@@ -116,7 +122,13 @@ class Session:
 
     def _train_one(self) -> None:
         t = self.trainer
-        t.train_epoch()
+        try:
+            t.train_epoch()
+        except Exception as exc:  # a bug or an odd corner must not kill the run
+            self.state = "paused"
+            self.note = f"Training stopped: {type(exc).__name__}: {exc}"
+            self.publish(Notice(self.note, "error"))
+            return
         if t.status == "diverged":
             self.state = "diverged"
             self.note = t.message
@@ -132,6 +144,11 @@ class Session:
         try:
             if cmd.name == "stop":
                 self._stopped = True
+            elif cmd.name in ("play", "toggle", "step") and not t.trainable:
+                self.note = (
+                    "Nothing to train: step units have no gradient. These weights were set "
+                    "by hand; for a learning step unit use training.optimizer = perceptron."
+                )
             elif cmd.name in ("play", "toggle") and self.state != "running":
                 if t.status == "diverged":
                     t.reset_divergence()
@@ -143,6 +160,7 @@ class Session:
             elif cmd.name == "step":
                 if t.status == "diverged":
                     t.reset_divergence()
+                self.state = "paused"
                 for _ in range(int(cmd.args[0]) if cmd.args else 1):
                     self._train_one()
                     if self.state in ("diverged", "finished"):
@@ -180,7 +198,7 @@ class Session:
                 self.publish(Notice(f"Data written to {path}"))
         except (ConfigError, DataError, ValueError) as exc:
             self.note = f"Not applied: {exc}"
-            self.publish(Notice(self.note, "error"))
+            self.publish(Notice(self.note, "error", config=self.trainer.config))
         except OSError as exc:
             self.publish(Notice(f"Could not write: {exc}", "error"))
 

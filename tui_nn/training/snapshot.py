@@ -1,4 +1,4 @@
-"""Read-only pictures of a run, made in the training thread for the UI.
+"""Read-only pictures of a run, made where the trainer runs, for the UI.
 
 Everything in a ``Snapshot`` is a fresh copy (or a read-only array the
 trainer never writes), so another thread may read it at leisure while
@@ -90,7 +90,10 @@ def make_snapshot(
     if ds.is_2d and cols > 0 and rows > 0:
         pts = plane_grid(ds.extent, cols, rows)
         x = ds.features(pts)
-        outs = net.layer_outputs(x)
+        # Huge but finite weights between evaluations may overflow float32:
+        # the picture saturates, and no warning reaches the terminal.
+        with np.errstate(all="ignore"):
+            outs = net.layer_outputs(x)
         input_grids = x.astype(np.float32).reshape(rows, cols, -1)
         neuron_grids = tuple(o.reshape(rows, cols, -1) for o in outs[:-1])
         out = outs[-1]

@@ -1,9 +1,9 @@
 """The trainer: turns a Config into data, a network and an optimizer, runs
 epochs, watches for divergence and publishes read-only snapshots.
 
-The app runs it in a worker thread and only ever reads the ``Snapshot``
-objects it hands out (fresh copies, never the arrays being trained); the CLI
-calls ``run`` directly.
+The app runs it in a child process (see session.py and process.py) and only
+ever reads the ``Snapshot`` copies it publishes; the CLI calls ``run``
+directly.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..config import Config, ConfigError, SPECS, resolve_output_and_loss
 from ..data import Dataset, build_dataset
 from ..engine.activations import get_activation
 from ..engine.losses import get_loss
-from ..engine.network import Network
+from ..engine.network import LayerStats, Network
 from ..engine.optimizers import make_optimizer
 from . import advice
 from .history import History
@@ -139,6 +139,7 @@ class Trainer:
         self._ys = np.empty_like(self.Y_train)
         self._last_good = self.network.params.copy()
         self._last_good_bn = [a.copy() for a in self._bn_stats()]
+        self._good_epoch = 0
         self.track_layers = track_layers
         self.history = History(HISTORY_COLUMNS, history_capacity)
         self.layer_history = History(
@@ -169,14 +170,27 @@ class Trainer:
         np.copyto(self._last_good, self.network.params)
         for dst, src in zip(self._last_good_bn, self._bn_stats()):
             np.copyto(dst, src)
+        self._good_epoch = self.epoch
 
     def _restore_good(self) -> None:
-        """Back to the last finite epoch; the optimizer's state starts afresh
-        because its moments hold the same overflow that broke the weights."""
+        """Back to the last finite epoch, its weights and its figures; the
+        optimizer's state starts afresh because its moments hold the same
+        overflow that broke the weights."""
         np.copyto(self.network.params, self._last_good)
         for dst, src in zip(self._bn_stats(), self._last_good_bn):
             np.copyto(dst, src)
         self.optimizer = self._make_optimizer()
+        self.epoch = self._good_epoch
+
+    @property
+    def trainable(self) -> bool:
+        """False for a hand-set net of step units: there is nothing to follow."""
+        if self.optimizer is None:  # the perceptron rule needs no gradient
+            return True
+        net = self.network
+        return all(a.differentiable for a in net.hidden) and (
+            net.output.differentiable or net.fused
+        )
 
     # ---- targets and metrics --------------------------------------------
     def encode(self, y: np.ndarray) -> np.ndarray:
@@ -238,11 +252,11 @@ class Trainer:
             stats = self.layer_stats()
             self.layer_history.append(r.epoch, [s.grad_rms for s in stats])
 
-    def layer_stats(self):
+    def layer_stats(self) -> list[LayerStats]:
         return self.network.layer_stats(self.dataset.X_train, self.Y_train)
 
     # ---- live settings ----------------------------------------------------
-    def set_live(self, path: str, value) -> None:
+    def set_live(self, path: str, value: object) -> None:
         """Change a setting that does not need new weights (see FieldSpec.live)."""
         spec = SPECS.get(path)
         if spec is None:
@@ -275,6 +289,16 @@ class Trainer:
             return self.last  # not an evaluation epoch: the last figures stand
         return self._evaluate_and_check()
 
+    def restart_from(self, epoch: int) -> None:
+        """After new weights were put in (a model file): count from ``epoch``,
+        with a fresh history and figures for these weights."""
+        self.epoch = epoch
+        self._keep_good()
+        self.history.clear()
+        self.layer_history.clear()
+        self.last = self._evaluate()
+        self._record(self.last)
+
     def refresh(self) -> EpochResult:
         """Evaluate now if the last figures are from an earlier epoch."""
         if self.last.epoch != self.epoch and self.status != "diverged":
@@ -289,13 +313,12 @@ class Trainer:
         if not (result.finite and math.isfinite(float(net.params.sum()))) or (
             result.train_loss > self._explosion_loss
         ):
-            # Keep the last good weights so the picture and a later resume are sane.
+            # Back to the last good weights (and their epoch and figures), so
+            # the picture, a saved model and a later resume all agree.
+            self.message = advice.diverged(self.epoch, tr.learning_rate, tr.optimizer)
             self._restore_good()
             self.status = "diverged"
-            self.message = advice.diverged(self.epoch, tr.learning_rate, tr.optimizer)
-            result = replace(result, train_loss=math.inf, test_loss=math.inf)
-            self.last = result
-            return result
+            return self.last
         self._keep_good()
         self.last = result
         self._record(result)
@@ -311,8 +334,13 @@ class Trainer:
         if penalise:
             mask = net.penalty_mask
             tmp = np.empty_like(params)
-        for lo in range(0, n, batch_size):
-            hi = lo + batch_size
+        starts = range(0, n, batch_size)
+        if net.batch_norm and n % batch_size == 1 and n > batch_size:
+            # Batch statistics of one sample are zero: fold it into the batch before.
+            starts = range(0, n - 1, batch_size)
+        last_start = starts[-1] if len(starts) else 0
+        for lo in starts:
+            hi = n if lo == last_start else lo + batch_size
             train_batch(xs[lo:hi], ys[lo:hi])
             if penalise:
                 # L2: + rate*w; L1: + rate*sign(w); biases masked out.

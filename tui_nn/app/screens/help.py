@@ -38,7 +38,8 @@ save a screenshot (SVG).
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.close",
+        # q is not here: it quits, on this screen as everywhere.
+        Binding("escape,question_mark,f1", "dismiss", "Close help", id="help.close",
                 tooltip="Close this screen"),
     ]
 
@@ -49,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         rows = ["# tui-nn: keys", "", "| key | does |", "|---|---|"]
         for b in self._key_list:
-            key = b.key_display or b.key.replace("space", "space").replace(",", " / ")
+            key = b.key_display or b.key.replace(",", " / ")
             rows.append(f"| `{key}` | {b.tooltip or b.description} |")
         with VerticalScroll(id="help-body"):
             yield Markdown("\n".join(rows) + "\n" + PANELS)
