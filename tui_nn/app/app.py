@@ -50,7 +50,7 @@ RESET_REASONS = {
 
 
 class SnapshotReady(Message):
-    """A new picture of the run, posted from the training thread."""
+    """A new picture of the run, relayed from the trainer process."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         super().__init__()

@@ -82,7 +82,7 @@ class Session:
     def send(self, name: str, *args, **kwargs) -> None:
         self._commands.put(Command(name, args, kwargs))
 
-    # ---- the worker thread --------------------------------------------------
+    # ---- the loop that owns the trainer (a thread or a child process) ----
     def run(self) -> None:
         """Process commands and train until ``stop``; publishes as it goes."""
         self._publish()
