@@ -192,7 +192,6 @@ def child_main(args: argparse.Namespace) -> int:
             return out
 
         def _mark(self) -> dict:
-            session = self.session
             return {
                 "wall": time.time(),
                 "perf": time.perf_counter(),
@@ -599,7 +598,7 @@ def parent_main(args: argparse.Namespace) -> int:
             import shutil
 
             shutil.rmtree(tmp, ignore_errors=True)
-    say(f"headless reference 2/2 ...")
+    say("headless reference 2/2 ...")
     head2 = headless_speed(args.headless_epochs)
     say(f"  {head2['epochs_per_second']:.1f} epochs/s")
 

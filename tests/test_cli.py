@@ -88,7 +88,6 @@ def test_missing_preset_and_unusable_csv_exit_2(tmp_path, capsys):
 
 def test_diverging_run_exits_3_with_advice(capsys):
     code, data = run_json(capsys, "diverge")
-    err = capsys.readouterr().err
     assert code == 3
     assert data["status"] == "diverged" and data["epochs"] < 100
     assert "learning rate" in data["message"].lower()

@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
-from .config import Config, ConfigError, FIELDS
+from .config import FIELDS, Config, ConfigError, format_value
 from .data import DataError
 from .presets import DEFAULT_PRESET, list_presets, load_preset
 
@@ -199,13 +198,9 @@ def _check_same_model(saved: Config, cfg: Config, source: str) -> None:
                  "data.dataset", "data.features", "training.batch_norm"):
         if saved.get(path) != cfg.get(path):
             raise BadInput(
-                f"{source} was trained with {path} = {_show(saved.get(path))}, "
-                f"this run has {_show(cfg.get(path))}: use the same preset and --set options"
+                f"{source} was trained with {path} = {format_value(saved.get(path))}, "
+                f"this run has {format_value(cfg.get(path))}: use the same preset and --set options"
             )
-
-
-def _show(value) -> str:
-    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def summary_dict(trainer: "Trainer", result: "RunResult") -> dict:

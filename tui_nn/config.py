@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 import tomli_w
 
 from .data import DATASETS, feature_names
-from .engine.activations import ACTIVATIONS, hidden_activation_names, output_activation_names
+from .engine.activations import hidden_activation_names, output_activation_names
 from .engine.initializers import INITIALIZERS
 from .engine.losses import LOSSES
 from .engine.optimizers import OPTIMIZERS
@@ -48,11 +48,12 @@ class ConfigError(ValueError):
     """A one-line, user-facing message naming the field, the value and what is allowed."""
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """A setting's value as a user would type it: 0.1, 8,8, true."""
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
-        return ",".join(_fmt(v) for v in value)
+        return ",".join(format_value(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -92,11 +93,11 @@ class FieldSpec:
         if self.kind == "int_list":
             return f"0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS} neurons, e.g. 8,8"
         if self.low is not None:
-            return f"{_fmt(self.low)} to {_fmt(self.high)}"
+            return f"{format_value(self.low)} to {format_value(self.high)}"
         return "any text"
 
     def error(self, value: Any, why: str) -> ConfigError:
-        return ConfigError(f"{self.path} = {_fmt(value)} {why}")
+        return ConfigError(f"{self.path} = {format_value(value)} {why}")
 
     def parse(self, text: str) -> Any:
         """Parse the text a user typed (``--set``, a form field) and check it."""

@@ -187,9 +187,6 @@ class PlaygroundApp(App):
                            self.query_one(GradientChart), self.query_one(WeightHistogram)):
                 widget.update_snapshot(snap)
         self._update_status(snap)
-        wanted = self._grid_size()
-        if self.session is not None and wanted != self.session.grid:
-            self.session.send("grid", *wanted)
 
     @on(NetworkView.NeuronSelected)
     def _neuron_selected(self, message: NetworkView.NeuronSelected) -> None:
@@ -203,7 +200,6 @@ class PlaygroundApp(App):
         wanted = self._grid_size()
         if self.session is not None and wanted != self.session.grid:
             self.session.send("grid", *wanted)
-            self.session.send("refresh")
 
     def _update_status(self, snap: Snapshot) -> None:
         session: SessionState | None = snap.extra.get("session")
@@ -260,16 +256,9 @@ class PlaygroundApp(App):
     @on(SettingsPanel.SettingChanged)
     def _setting_changed(self, message: SettingsPanel.SettingChanged) -> None:
         spec = SPECS[message.path]
-        self.config = message.config
-        if self.session is None:
-            self._start_session(self.config)
-            return
-        if spec.live:
-            self.session.send("live", spec.path, message.config.get(spec.path))
-            self.session.send("refresh")
-        else:
-            reason = RESET_REASONS[spec.section].format(key=spec.path)
-            self.session.send("reset", self.config, reason=reason)
+        reason = RESET_REASONS[spec.section].format(key=spec.path)
+        self._apply_config(message.config, reason=reason,
+                           live_path=spec.path if spec.live else None)
 
     @on(Button.Pressed, "#regenerate")
     def _regenerate_pressed(self) -> None:
@@ -280,17 +269,20 @@ class PlaygroundApp(App):
         self.notify(message.reason, title="Value refused", severity="error")
         self.query_one(StatusLine).update(f"Refused: {message.reason}")
 
-    def _set_config(self, config: Config, *, reason: str | None, live_path: str | None = None) -> None:
+    def _set_config(self, config: Config, *, reason: str, live_path: str | None = None) -> None:
         """Apply a config change made by a key or a command, not the form."""
-        self.config = config
         self.query_one(SettingsPanel).sync(config)
+        self._apply_config(config, reason=reason, live_path=live_path)
+
+    def _apply_config(self, config: Config, *, reason: str, live_path: str | None) -> None:
+        """Send a new config to the trainer: a live change, or a reset saying why."""
+        self.config = config
         if self.session is None:
             self._start_session(config)
         elif live_path is not None:
             self.session.send("live", live_path, config.get(live_path))
-            self.session.send("refresh")
         else:
-            self.session.send("reset", config, reason=reason or "Reset.")
+            self.session.send("reset", config, reason=reason)
 
     def load_preset(self, name: str) -> None:
         try:
@@ -332,7 +324,7 @@ class PlaygroundApp(App):
             options = [r for r in LEARNING_RATES if r < lr * (1 - 1e-9)]
             new = options[-1] if options else LEARNING_RATES[0]
         config = self.config.with_value("training.learning_rate", new)
-        self._set_config(config, reason=None, live_path="training.learning_rate")
+        self._set_config(config, reason="", live_path="training.learning_rate")
         self.notify(f"learning rate {new:g}", timeout=1.5)
 
     def action_lr_up(self) -> None:

@@ -21,7 +21,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select, SelectionList, Switch, TabbedContent, TabPane
 from textual.widgets.selection_list import Selection
 
-from ..config import SPECS, Config, ConfigError, FieldSpec
+from ..config import SPECS, Config, ConfigError, FieldSpec, format_value
 from ..data import DATASETS
 
 # Which fields each tab shows, in order. Batch size sits with the data as in
@@ -55,14 +55,6 @@ OPTIMIZER_FIELDS = {
 
 def widget_id(path: str) -> str:
     return "f-" + path.replace(".", "-")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (tuple, list)):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 class SpecValidator(Validator):
@@ -140,7 +132,7 @@ class SettingsPanel(VerticalScroll):
             )
         else:
             control = Input(
-                _text(value), id=wid, validators=[SpecValidator(spec)],
+                format_value(value), id=wid, validators=[SpecValidator(spec)],
                 validate_on=["changed", "submitted", "blur"], compact=True,
                 placeholder=spec.allowed() if spec.kind in ("names", "str") else "",
             )
@@ -185,7 +177,7 @@ class SettingsPanel(VerticalScroll):
                     widget.select(name)
             self.query_one(f"#{widget_id(path)}-summary", Label).update(_using(value))
         elif isinstance(widget, Input):
-            text = _text(value)
+            text = format_value(value)
             if widget.value != text:
                 widget.value = text
 
@@ -254,7 +246,7 @@ class SettingsPanel(VerticalScroll):
         if not path:
             return
         text = event.input.value
-        if _text(self.config.get(path)) == text.strip():
+        if format_value(self.config.get(path)) == text.strip():
             return
         self._apply(path, lambda c: c.with_text(path, text))
 

@@ -171,6 +171,13 @@ class Network:
     def n_params(self) -> int:
         return int(self.params.size)
 
+    @property
+    def has_gradient(self) -> bool:
+        """False when a step unit blocks backpropagation (hand-set, perceptron nets)."""
+        return all(a.differentiable for a in self.hidden) and (
+            self.output.differentiable or self.fused
+        )
+
     def W(self, k: int) -> np.ndarray:
         return self.Wa[k][:-1]
 
@@ -400,10 +407,7 @@ class Network:
         a copy of the gradient, so calling it never changes training.
         """
         saved = self.grad.copy()
-        # A step unit has no gradient to measure (hand-set and perceptron nets).
-        has_gradient = all(a.differentiable for a in self.hidden) and (
-            self.output.differentiable or self.fused
-        )
+        has_gradient = self.has_gradient
         if has_gradient:
             xa = self.with_ones(x)
             buf = self._buf(x.shape[0])

@@ -25,7 +25,7 @@ __all__ = ["Command", "Notice", "Session", "SessionState"]
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # play | pause | toggle | step | reset | live | grid | call | stop
+    name: str  # play | pause | toggle | step | reset | live | grid | save_model | export_data | stop
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
 
@@ -163,10 +163,9 @@ class Session:
                 self.state = "paused"
                 for _ in range(int(cmd.args[0]) if cmd.args else 1):
                     self._train_one()
-                    if self.state in ("diverged", "finished"):
+                    if self.state != "paused":  # diverged or finished
                         break
-                if self.state not in ("diverged", "finished"):
-                    self.state = "paused"
+                else:
                     self.note = f"Stepped to epoch {t.epoch}."
             elif cmd.name == "reset":
                 config = cmd.args[0] if cmd.args else t.config
@@ -180,10 +179,8 @@ class Session:
                 t.set_live(path, value)
                 if path == "training.epochs":
                     self.target = value if value > t.epoch else None
-                if self.state not in ("running",):
+                if self.state != "running":
                     self.note = f"{path} = {value:g}" if isinstance(value, float) else f"{path} = {value}"
-            elif cmd.name == "refresh":
-                pass  # a snapshot follows every command batch anyway
             elif cmd.name == "grid":
                 self.grid = (max(2, int(cmd.args[0])), max(2, int(cmd.args[1])))
             elif cmd.name == "save_model":

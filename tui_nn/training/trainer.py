@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -184,13 +184,9 @@ class Trainer:
 
     @property
     def trainable(self) -> bool:
-        """False for a hand-set net of step units: there is nothing to follow."""
-        if self.optimizer is None:  # the perceptron rule needs no gradient
-            return True
-        net = self.network
-        return all(a.differentiable for a in net.hidden) and (
-            net.output.differentiable or net.fused
-        )
+        """False for a hand-set net of step units: there is nothing to follow.
+        The perceptron rule (no optimizer) needs no gradient."""
+        return self.optimizer is None or self.network.has_gradient
 
     # ---- targets and metrics --------------------------------------------
     def encode(self, y: np.ndarray) -> np.ndarray:

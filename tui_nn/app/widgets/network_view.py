@@ -438,7 +438,6 @@ class NetworkView(LinesWidget, can_focus=True):
         for r in range(geo.body_h):
             rows_cells[r] = [blank] * geo.width
         sel_col, sel_idx = self._sel
-        styles = self._styles
         mark_style = base + Style(bold=True, color="bright_white" if self.has_focus else None,
                                   dim=not self.has_focus)
         if mode == "mono":
@@ -505,7 +504,6 @@ class NetworkView(LinesWidget, can_focus=True):
     def _thumbnail(self, snap: Snapshot, col: int, i: int, geo: _Geometry, thumbs: bool,
                    mode: str) -> list[list[tuple[str, Style]]]:
         base = self.rich_style
-        n = len(geo.sizes)
         if not thumbs:
             # Tabular data: a dot coloured by the bias (inputs plain).
             if col == 0 or col - 1 >= len(snap.biases):
