@@ -99,7 +99,7 @@ import numpy as np  # noqa: E402
 
 from tui_nn.config import Config  # noqa: E402
 from tui_nn.data import Dataset  # noqa: E402
-from tui_nn.presets import load_preset  # noqa: E402
+from tui_nn.io.presets import load_preset  # noqa: E402
 from tui_nn.training import Trainer, build_dataset_for  # noqa: E402
 
 TARGETS = {"spiral": 12.0, "large": 5.0}  # tui-nn train_epoch / PyTorch eager float64
@@ -157,7 +157,8 @@ def _describe(cfg: Config, ds: Dataset, n_out: int) -> str:
     out, loss = cfg.output_and_loss(ds.task)
     return (
         f"{sizes} {net.activation}, {out} + {loss}, {tr.optimizer} lr {tr.learning_rate:g} "
-        f"(betas {tr.beta1:g}/{tr.beta2:g}, eps {tr.epsilon:g}), {net.init} init, "
+        f"(betas {cfg.get('training.beta1'):g}/{cfg.get('training.beta2'):g}, eps {cfg.get('training.epsilon'):g}), "
+        f"{net.init} init, "
         f"batch {tr.batch_size}, {len(ds.X_train)} training rows"
     )
 
@@ -209,9 +210,9 @@ def make_workload(name: str) -> Workload:
         n_classes=ds.n_classes,
         batch_size=tr.batch_size,
         lr=tr.learning_rate,
-        beta1=tr.beta1,
-        beta2=tr.beta2,
-        eps=tr.epsilon,
+        beta1=cfg.get("training.beta1"),
+        beta2=cfg.get("training.beta2"),
+        eps=cfg.get("training.epsilon"),
         note=note,
     )
 
@@ -253,20 +254,19 @@ class TuiEpoch(Peer):
         for _ in range(k):
             te()
         self.epochs += k
-        if self.trainer.status == "diverged":
+        if self.trainer.diverged:
             raise RuntimeError("tui-nn diverged")
 
     def accuracy(self):
         return float(self.trainer.last.train_metric)
 
 
-class TuiLoop(Peer):
+class TuiLoop(TuiEpoch):
     key, role = "tui_nn_loop", "tui"
     label = "tui-nn loop only (shuffle+steps)"
 
     def __init__(self, wl: Workload) -> None:
-        super().__init__()
-        self.trainer = Trainer(wl.config, wl.dataset)
+        super().__init__(wl)
         self.batch = wl.batch_size
         t = self.trainer  # fail at once if the internals used below have moved
         for name in ("_shuffle_rng", "_n_train", "_xa_train", "Y_train", "_xs", "_ys",

@@ -142,7 +142,8 @@ def child_main(args: argparse.Namespace) -> int:
 
     import tui_nn.app.app as app_module
     from tui_nn.app.app import PlaygroundApp
-    from tui_nn.presets import load_preset
+    from tui_nn.io.presets import load_preset
+    from tui_nn.session.protocol import Play, Stop
 
     t_imports1 = time.time()
     out_path = Path(args.out)
@@ -219,10 +220,10 @@ def child_main(args: argparse.Namespace) -> int:
                 self.call_after_refresh(painted.set)
                 await asyncio.wait_for(painted.wait(), 10)
                 stats["first_refresh_wall"] = time.time()
-                stats["grid"] = list(self.session.grid)
+                stats["grid"] = list(self._grid_sent)
                 stats["size"] = list(self.size)
                 stats["regions"] = self._regions()
-                self.session.send("play")
+                self.session.send(Play())
                 stats["play_wall"] = time.time()
                 probe = asyncio.get_running_loop().create_task(self._probe())
                 await asyncio.sleep(self.bench_warmup)
@@ -234,10 +235,9 @@ def child_main(args: argparse.Namespace) -> int:
                 window = [o for (t, o) in self._samples if start["perf"] <= t <= end["perf"]]
                 stats.update(start=start, end=end, probe_overshoot_s=window)
                 last = self.snapshot
-                session_state = last.extra.get("session") if last is not None else None
-                stats["final_state"] = session_state.state if session_state else None
-                stats["final_note"] = session_state.note if session_state else None
-                stats["grid_end"] = list(self.session.grid)
+                stats["final_state"] = str(last.run.state) if last is not None else None
+                stats["final_note"] = last.run.note if last is not None else None
+                stats["grid_end"] = list(self._grid_sent)
                 stats["ok"] = True
             except Exception as exc:  # reported to the parent, which prints it
                 import traceback
@@ -252,7 +252,7 @@ def child_main(args: argparse.Namespace) -> int:
                 stats["t_app_init"] = self.t_init_wall
                 out_path.write_text(json.dumps(stats), encoding="utf-8")
                 if self.session is not None:
-                    self.session.send("stop")
+                    self.session.send(Stop())
                 self.exit(return_code=0 if stats.get("ok") else 1)
 
     if args.switch_interval:
@@ -456,8 +456,9 @@ def first_time(chunks: list[tuple[float, bytes]], markers: tuple[bytes, ...]) ->
 
 def session_only(grid: tuple[int, int], seconds: float, warmup: float) -> dict:
     """The app's Session with its snapshots thrown away: the no-UI ceiling."""
-    from tui_nn.presets import load_preset
-    from tui_nn.training.session import Session
+    from tui_nn.io.presets import load_preset
+    from tui_nn.session.loop import Session
+    from tui_nn.session.protocol import Play, Stop
 
     config = load_preset(PRESET).with_overrides(["training.epochs=0"])
     published = [0]
@@ -468,12 +469,12 @@ def session_only(grid: tuple[int, int], seconds: float, warmup: float) -> dict:
     session = Session(config, publish, fps=10.0, grid=tuple(grid))
     thread = threading.Thread(target=session.run, daemon=True)
     thread.start()
-    session.send("play")
+    session.send(Play())
     time.sleep(warmup)
     e0, t0 = session.trainer.epoch, time.perf_counter()
     time.sleep(seconds)
     e1, t1 = session.trainer.epoch, time.perf_counter()
-    session.send("stop")
+    session.send(Stop())
     thread.join(timeout=10)
     return {"epochs_per_second": (e1 - e0) / (t1 - t0), "epochs": e1 - e0, "seconds": t1 - t0}
 

@@ -424,8 +424,8 @@ def test_csv_missing_unreadable_and_unset(tmp_path: Path) -> None:
         ({"points": 3}, "data.points = 3 is out of range: allowed 4 to 10000"),
         ({"points": 10001}, "data.points = 10001 is out of range: allowed 4 to 10000"),
         ({"points": 50.5}, "data.points = 50.5 is not a whole number: allowed 4 to 10000"),
-        ({"points": True}, "data.points = True is not a whole number: allowed 4 to 10000"),
-        ({"seed": -1}, "seed = -1 is out of range: allowed 0 or more"),
+        ({"points": True}, "data.points = true is not a whole number: allowed 4 to 10000"),
+        ({"seed": -1}, "training.seed = -1 is out of range: allowed 0 to 4294967295"),
     ],
 )
 def test_bad_arguments_name_the_field(kwargs: dict, message: str) -> None:

@@ -4,6 +4,8 @@ NumPy forward pass and the L1/L2 penalty gradients as the trainer applies them."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -86,17 +88,45 @@ def manual_forward(net: Network, hidden: list[str], output: str, x: np.ndarray):
     return zs, a
 
 
-def numeric_gradient(net: Network, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def central_differences(net: Network, f: Callable[[], float], eps: float = EPS) -> np.ndarray:
+    """(f(w + eps) - f(w - eps)) / (2 eps) for each parameter w of ``net`` in turn."""
     g = np.empty_like(net.params)
     for i in range(net.n_params):
         old = net.params[i]
-        net.params[i] = old + EPS
-        fp = net.loss_value(x, y, train=True)
-        net.params[i] = old - EPS
-        fm = net.loss_value(x, y, train=True)
+        net.params[i] = old + eps
+        fp = f()
+        net.params[i] = old - eps
+        fm = f()
         net.params[i] = old
-        g[i] = (fp - fm) / (2 * EPS)
+        g[i] = (fp - fm) / (2 * eps)
     return g
+
+
+def numeric_gradient(net: Network, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return central_differences(net, lambda: net.loss_value(x, y, train=True))
+
+
+def net_cases(*rows: str) -> pytest.MarkDecorator:
+    """Parametrize (hidden, output, loss, k) from rows like "tanh sigmoid bce 1"."""
+    cases = [(h, o, loss, int(k)) for h, o, loss, k in (row.split() for row in rows)]
+    return pytest.mark.parametrize("hidden,output,loss,k", cases)
+
+
+def loss_by_hand(loss: str, p: np.ndarray, y: np.ndarray) -> float:
+    """The batch-mean loss written out from its textbook formula."""
+    if loss == "mse":
+        return float(np.mean((p - y) ** 2))
+    if loss == "mae":
+        return float(np.mean(np.abs(p - y)))
+    if loss == "bce":
+        return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+    return float(-np.sum(y * np.log(p)) / len(y))
+
+
+def random_batch(rng: np.random.Generator, output: str, loss: str, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` random inputs of 3 features and targets that fit the output."""
+    x = rng.normal(size=(n, 3))
+    return x, targets(rng, output, loss, n, k)
 
 
 def check_gradient(net: Network, x: np.ndarray, y: np.ndarray) -> None:
@@ -115,38 +145,40 @@ def check_gradient(net: Network, x: np.ndarray, y: np.ndarray) -> None:
     assert np.count_nonzero(np.abs(numeric) > 1e-4) >= net.n_params // 2
 
 
-@pytest.mark.parametrize("output,loss,k", PAIRS)
-@pytest.mark.parametrize("hidden", HIDDEN)
-def test_backprop_matches_finite_differences(hidden: str, output: str, loss: str, k: int) -> None:
-    rng = np.random.default_rng(11)
-    net = make_net((3, 4, 3, k), [hidden, hidden], output, loss, seed=5)
-    x = rng.normal(size=(6, 3))
+def two_layer_case(seed: int, hidden: str, output: str, loss: str, k: int, n: int) -> tuple[
+    np.random.Generator, Network, np.ndarray, list[np.ndarray], np.ndarray
+]:
+    """A 3-4-3-k net with ``hidden`` in both layers, ``n`` random inputs, and the
+    independent forward pass (pre-activations, outputs) for them."""
+    rng = np.random.default_rng(seed)
+    net = make_net((3, 4, 3, k), [hidden, hidden], output, loss, seed=seed - 6)
+    x = rng.normal(size=(n, 3))
     zs, p = manual_forward(net, [hidden, hidden], output, x)
+    return rng, net, x, zs, p
+
+
+every_pair = pytest.mark.parametrize("output,loss,k", PAIRS)
+every_hidden = pytest.mark.parametrize("hidden", HIDDEN)
+
+
+@every_pair
+@every_hidden
+def test_backprop_matches_finite_differences(hidden: str, output: str, loss: str, k: int) -> None:
+    rng, net, x, zs, p = two_layer_case(11, hidden, output, loss, k, 6)
     if hidden in ("relu", "leaky_relu"):
         assert min(np.min(np.abs(z)) for z in zs[:-1]) > 1e-3  # away from the kink
     y = targets(rng, output, loss, 6, k, p)
     check_gradient(net, x, y)
 
 
-@pytest.mark.parametrize("output,loss,k", PAIRS)
-@pytest.mark.parametrize("hidden", HIDDEN)
+@every_pair
+@every_hidden
 def test_forward_matches_an_independent_computation(hidden: str, output: str, loss: str, k: int) -> None:
-    rng = np.random.default_rng(12)
-    net = make_net((3, 4, 3, k), [hidden, hidden], output, loss, seed=6)
-    x = rng.normal(size=(5, 3))
-    _, p = manual_forward(net, [hidden, hidden], output, x)
+    rng, net, x, _, p = two_layer_case(12, hidden, output, loss, k, 5)
     np.testing.assert_allclose(net.predict(x), p, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(net.layer_outputs(x, dtype=np.float64)[-1], p, rtol=1e-12, atol=1e-14)
     y = targets(rng, output, loss, 5, k, p)
-    if loss == "mse":
-        want = np.mean((p - y) ** 2)
-    elif loss == "mae":
-        want = np.mean(np.abs(p - y))
-    elif loss == "bce":
-        want = np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
-    else:
-        want = -np.sum(y * np.log(p)) / len(y)
-    assert net.loss_value(x, y) == pytest.approx(want, rel=1e-12)
+    assert net.loss_value(x, y) == pytest.approx(loss_by_hand(loss, p, y), rel=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -175,20 +207,11 @@ def freeze_masks(net: Network, x: np.ndarray, y: np.ndarray) -> None:
     assert net.loss_value(x, y, train=True) != net.loss_value(x, y, train=False)
 
 
-@pytest.mark.parametrize(
-    "hidden,output,loss,k",
-    [
-        ("tanh", "sigmoid", "bce", 1),
-        ("relu", "softmax", "cce", 3),
-        ("swish", "linear", "mse", 1),
-        ("sigmoid", "softmax", "mse", 3),
-    ],
-)
+@net_cases("tanh sigmoid bce 1", "relu softmax cce 3", "swish linear mse 1", "sigmoid softmax mse 3")
 def test_dropout_with_fixed_masks(hidden, output, loss, k) -> None:
     rng = np.random.default_rng(14)
     net = make_net((3, 6, 5, k), [hidden, hidden], output, loss, dropout=0.4, seed=8)
-    x = rng.normal(size=(8, 3))
-    y = targets(rng, output, loss, 8, k)
+    x, y = random_batch(rng, output, loss, 8, k)
     # Unfrozen dropout draws new masks on every training forward pass.
     assert len({net.loss_value(x, y, train=True) for _ in range(5)}) > 1
     freeze_masks(net, x, y)
@@ -202,22 +225,13 @@ def randomise_batch_norm(net: Network, rng) -> None:
         b[:] = rng.uniform(-0.5, 0.5, b.shape)
 
 
-@pytest.mark.parametrize(
-    "hidden,output,loss,k",
-    [
-        ("tanh", "sigmoid", "bce", 1),
-        ("relu", "softmax", "cce", 3),
-        ("sigmoid", "linear", "mse", 1),
-        ("swish", "tanh", "mse", 1),
-        ("softplus", "softmax", "mse", 3),
-    ],
-)
+@net_cases("tanh sigmoid bce 1", "relu softmax cce 3", "sigmoid linear mse 1", "swish tanh mse 1",
+           "softplus softmax mse 3")
 def test_batch_norm_in_training_mode(hidden, output, loss, k) -> None:
     rng = np.random.default_rng(15)
     net = make_net((3, 4, 3, k), [hidden, hidden], output, loss, batch_norm=True, seed=9)
     randomise_batch_norm(net, rng)
-    x = rng.normal(size=(8, 3))
-    y = targets(rng, output, loss, 8, k)
+    x, y = random_batch(rng, output, loss, 8, k)
     # Independent forward in training mode: normalise with the batch's own statistics.
     a = x
     for k_ in range(net.n_layers - 1):
@@ -225,22 +239,16 @@ def test_batch_norm_in_training_mode(hidden, output, loss, k) -> None:
         zn = (z - z.mean(axis=0)) / np.sqrt(z.var(axis=0) + 1e-5) * net.gamma[k_] + net.beta[k_]
         a = FORMULAS[hidden](zn)
     p = FORMULAS[output](a @ net.W(net.n_layers - 1) + net.b(net.n_layers - 1))
-    want = np.mean((p - y) ** 2) if loss == "mse" else None
-    if loss == "bce":
-        want = np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
-    if loss == "cce":
-        want = -np.sum(y * np.log(p)) / len(y)
-    assert net.loss_value(x, y, train=True) == pytest.approx(want, rel=1e-10)
+    assert net.loss_value(x, y, train=True) == pytest.approx(loss_by_hand(loss, p, y), rel=1e-10)
     check_gradient(net, x, y)
 
 
-@pytest.mark.parametrize("hidden,output,loss,k", [("tanh", "softmax", "cce", 3), ("relu", "sigmoid", "bce", 1)])
+@net_cases("tanh softmax cce 3", "relu sigmoid bce 1")
 def test_batch_norm_and_dropout_together(hidden, output, loss, k) -> None:
     rng = np.random.default_rng(16)
     net = make_net((3, 6, 5, k), [hidden, hidden], output, loss, dropout=0.3, batch_norm=True, seed=10)
     randomise_batch_norm(net, rng)
-    x = rng.normal(size=(9, 3))
-    y = targets(rng, output, loss, 9, k)
+    x, y = random_batch(rng, output, loss, 9, k)
     freeze_masks(net, x, y)
     check_gradient(net, x, y)
 
@@ -308,15 +316,7 @@ def test_penalty_gradient_as_the_trainer_applies_it(reg: str, rate: float) -> No
         np.copyto(net.params, params)
         w = params[net.penalty_mask == 1]
         assert np.min(np.abs(w)) > 1e-4  # L1's kink at 0 is not within a step
-        numeric = np.empty_like(params)
-        for i in range(net.n_params):
-            old = net.params[i]
-            net.params[i] = old + EPS
-            fp = net.penalty(reg, rate)
-            net.params[i] = old - EPS
-            fm = net.penalty(reg, rate)
-            net.params[i] = old
-            numeric[i] = (fp - fm) / (2 * EPS)
+        numeric = central_differences(net, lambda: net.penalty(reg, rate))
         np.testing.assert_allclose(grad, numeric, rtol=RTOL, atol=ATOL)
         # Biases and batch-norm parameters get no penalty gradient at all.
         assert np.all(grad[net.penalty_mask == 0] == 0.0)
@@ -346,14 +346,5 @@ def test_evaluation_mode_gradient_after_a_training_pass(dropout, batch_norm):
         net.loss_and_grad(x, y, train=True)
     net.loss_and_grad(x, y, train=False)
     analytic = net.grad.copy()
-    numeric = np.zeros_like(analytic)
-    eps = 1e-6
-    for i in range(net.params.size):
-        old = net.params[i]
-        net.params[i] = old + eps
-        up = net.loss_value(x, y)
-        net.params[i] = old - eps
-        down = net.loss_value(x, y)
-        net.params[i] = old
-        numeric[i] = (up - down) / (2 * eps)
+    numeric = central_differences(net, lambda: net.loss_value(x, y), eps=1e-6)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)

@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
 
     trainer = Trainer(Config())
     result = trainer.run(3)
-    snap = trainer.snapshot(8)
+    snap = trainer.snapshot((8, 8))
     ui = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
     print(json.dumps({"epochs": result.epochs, "status": result.status,
                       "loss": result.last.train_loss, "ui": ui,

@@ -85,13 +85,20 @@ def test_two_steps_match_the_textbook_rule(name: str) -> None:
     np.testing.assert_allclose(w, reference(name, W0, GRADS, [0.1, 0.1]), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_changing_lr_between_steps_takes_effect_and_keeps_state(name: str) -> None:
+def two_steps(name: str, attribute: str, value: float) -> np.ndarray:
+    """W0 after a step on GRADS[0] at lr 0.1, then ``attribute`` set to ``value``
+    (as the app does while training runs), then a step on GRADS[1]."""
     opt = make_optimizer(name, len(W0), 0.1, **HYPER)
     w = np.array(W0)
     opt.step(w, np.array(GRADS[0]))
-    opt.lr = 0.02
+    setattr(opt, attribute, value)
     opt.step(w, np.array(GRADS[1]))
+    return w
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_changing_lr_between_steps_takes_effect_and_keeps_state(name: str) -> None:
+    w = two_steps(name, "lr", 0.02)
     np.testing.assert_allclose(w, reference(name, W0, GRADS, [0.1, 0.02]), rtol=1e-12, atol=1e-15)
     # Not the same as if the state had been reset before the second step...
     fresh = reference(name, reference(name, W0, GRADS[:1], [0.1]), GRADS[1:], [0.02])
@@ -103,11 +110,7 @@ def test_changing_lr_between_steps_takes_effect_and_keeps_state(name: str) -> No
 
 @pytest.mark.parametrize("name", ["momentum", "nesterov"])
 def test_changing_momentum_between_steps(name: str) -> None:
-    opt = make_optimizer(name, len(W0), 0.1, **HYPER)
-    w = np.array(W0)
-    opt.step(w, np.array(GRADS[0]))
-    opt.momentum = 0.5
-    opt.step(w, np.array(GRADS[1]))
+    w = two_steps(name, "momentum", 0.5)
     # By hand with mu = 0.9 for step 1 and 0.5 for step 2.
     want = []
     for w0, g1, g2 in zip(W0, *GRADS):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui_nn.presets import list_presets, load_preset
+from tui_nn.io.presets import list_presets, load_preset
 from tui_nn.training import Trainer
 
 NAMES = [p.name for p in list_presets()]

@@ -13,7 +13,7 @@ from tui_nn.engine.network import Network
 from tui_nn.training import Trainer
 from tui_nn.training.history import History
 from tui_nn.training.perceptron import perceptron_epoch
-from tui_nn.training.snapshot import make_snapshot, plane_grid
+from tui_nn.training.snapshot import plane_grid
 
 # Curriculum section 2, W as fan_in x fan_out: column j holds neuron j's weights.
 XOR_WEIGHTS = (
@@ -149,7 +149,7 @@ def test_divergence_stops_the_run_and_restores_the_last_good_weights() -> None:
     good = [trainer.network.params.copy()]
     result = trainer.run(50, on_epoch=lambda r: good.append(trainer.network.params.copy()))
     assert result.status == "diverged"
-    assert trainer.status == "diverged"
+    assert trainer.diverged
     assert result.epochs < 50
     assert result.epochs == len(good)  # on_epoch ran for every epoch but the last
     assert "learning rate" in result.message.lower()
@@ -212,7 +212,7 @@ def test_perceptron_never_learns_xor(seed: int) -> None:
     trainer = _perceptron("xor-table", seed)
     accs = [trainer.train_epoch().train_metric for _ in range(100)]
     assert max(accs) <= 0.75
-    assert trainer.status == "ready"
+    assert not trainer.diverged
 
 
 def test_perceptron_update_by_hand() -> None:
@@ -314,7 +314,7 @@ def test_trainer_history_stays_bounded() -> None:
 def test_snapshot_is_a_copy() -> None:
     trainer = Trainer(cfg_of("data.dataset=circle", "data.points=60"))
     trainer.run(2)
-    snap = trainer.snapshot(10)
+    snap = trainer.snapshot((10, 10))
     weights = [w.copy() for w in snap.weights]
     biases = [b.copy() for b in snap.biases]
     grid = snap.output_grid.copy()
@@ -344,7 +344,7 @@ def test_snapshot_grids_have_the_requested_shape_and_match_predict(dataset: str,
     )
     trainer.run(3)  # batch norm's running statistics move away from 0 / 1
     cols, rows = 30, 20
-    snap = make_snapshot(trainer, (cols, rows))
+    snap = trainer.snapshot((cols, rows))
     assert snap.output_grid.shape == ((rows, cols) if k is None else (rows, cols, k))
     assert [g.shape for g in snap.neuron_grids] == [(rows, cols, 5), (rows, cols, 4)]
     assert snap.input_grids.shape == (rows, cols, 3)

@@ -4,12 +4,19 @@ snapshots from seeded Trainers (and hand-made ones via dataclasses.replace)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-from typing import Awaitable, Callable
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from time import monotonic
 
 import numpy as np
 import pytest
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui_nn.app.widgets import (
@@ -20,48 +27,48 @@ from tui_nn.app.widgets import (
     WeightHistogram,
     downsample,
 )
-from tui_nn.app.widgets import colors as C
+from tui_nn.app.widgets._lines import changed_span
+from tui_nn.app.widgets.colors import color_mode
+from tui_nn.app.widgets.redraw import POLICIES
 from tui_nn.app.widgets.decision_grid import HALF, TEST_GLYPH, TRAIN_GLYPH
+from tui_nn.render.colors import ANSI_DIVERGING, BLUE, ORANGE, SHADES, point_rgb
+from tui_nn.render.palette import CLASS_LEVELS, LEVELS, bin_values, class_palette, diverging_edges, diverging_palette
 from tui_nn.config import Config
 from tui_nn.training import Snapshot, Trainer
+from tui_nn.training.state import RunState, RunStatus
 
 SIZE = (100, 34)
 
 
 # --- snapshots ---------------------------------------------------------------------------
-def _trainer(*overrides: str) -> Trainer:
+def _snapshot(epochs: int, *overrides: str) -> Snapshot:
+    """A seeded run of ``epochs`` epochs, pictured on a 40 x 40 grid."""
     cfg = Config().with_overrides(
         ["network.hidden=8,8", "training.optimizer=adam", "training.learning_rate=0.01", *overrides]
     )
-    return Trainer(cfg, track_layers=True)
+    t = Trainer(cfg, track_layers=True)
+    t.run(epochs)
+    return t.snapshot(grid=(40, 40))
 
 
 @pytest.fixture(scope="module")
 def circle() -> Snapshot:
-    t = _trainer("data.dataset=circle")
-    t.run(60)
-    return t.snapshot(grid=(40, 40))
+    return _snapshot(60, "data.dataset=circle")
 
 
 @pytest.fixture(scope="module")
 def spiral3() -> Snapshot:
-    t = _trainer("data.dataset=spiral3", "network.output=softmax")
-    t.run(30)
-    return t.snapshot(grid=(40, 40))
+    return _snapshot(30, "data.dataset=spiral3", "network.output=softmax")
 
 
 @pytest.fixture(scope="module")
 def plane() -> Snapshot:
-    t = _trainer("data.dataset=plane")
-    t.run(30)
-    return t.snapshot(grid=(40, 40))
+    return _snapshot(30, "data.dataset=plane")
 
 
 @pytest.fixture(scope="module")
 def iris() -> Snapshot:
-    t = _trainer("data.dataset=iris")
-    t.run(20)
-    return t.snapshot(grid=(40, 40))
+    return _snapshot(20, "data.dataset=iris")
 
 
 # --- harness -------------------------------------------------------------------------------
@@ -82,14 +89,28 @@ class _Host(App):
         self.grid_sizes.append((message.cols, message.rows))
 
 
-def run(widget: Widget, body: Callable[[_Host, object], Awaitable[None]], size=SIZE) -> None:
-    async def main() -> None:
-        app = _Host(widget)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
+def async_test(fn: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an async test body on a fresh event loop."""
 
-    asyncio.run(main())
+    @functools.wraps(fn)
+    def test(*args: object, **kwargs: object) -> None:
+        asyncio.run(fn(*args, **kwargs))
+
+    return test
+
+
+@contextlib.asynccontextmanager
+async def hosted(widget: Widget, size: tuple[int, int] = SIZE,
+                 show: Snapshot | None = None) -> AsyncIterator[tuple[_Host, Pilot]]:
+    """``widget`` mounted alone in an app of ``size``, first frame drawn; then
+    ``show`` drawn if given."""
+    app = _Host(widget)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        if show is not None:
+            getattr(widget, "update_snapshot")(show)
+            await pilot.pause()
+        yield app, pilot
 
 
 def _grid(**settings) -> DecisionGrid:
@@ -99,6 +120,12 @@ def _grid(**settings) -> DecisionGrid:
     for k, v in settings.items():
         setattr(g, k, v)
     return g
+
+
+def _unthrottled(widget):
+    """Draw every snapshot at once, with no byte budget (tests look at every frame)."""
+    widget.max_rate, widget.min_interval = None, 0.0
+    return widget
 
 
 def plane_cells(grid: DecisionGrid):
@@ -135,69 +162,64 @@ def no_points(snap: Snapshot, **changes) -> Snapshot:
 
 # --- colours ---------------------------------------------------------------------------------
 def test_diverging_palette_runs_orange_to_blue():
-    pal = C.diverging_palette()
-    assert pal.rgb[0] == C.ORANGE and pal.rgb[-1] == C.BLUE
+    pal = diverging_palette()
+    assert pal.rgb[0] == ORANGE and pal.rgb[-1] == BLUE
     t = np.array([0.0, 0.49, 0.51, 1.0])
     idx = pal.index(t)
     assert idx[0] == 0 and idx[-1] == len(pal) - 1 and idx[1] < idx[2]
 
 
 def test_hysteresis_keeps_a_value_near_its_old_bin():
-    edges = C.diverging_edges(12)
+    edges = diverging_edges(12)
     e = float(edges[6])  # the 0.5 edge
-    prev = C.bin_values(np.array([e - 0.001]), edges)
-    assert C.bin_values(np.array([e + 0.001]), edges)[0] == prev[0] + 1
-    assert C.bin_values(np.array([e + 0.001]), edges, prev, 0.3)[0] == prev[0]
+    prev = bin_values(np.array([e - 0.001]), edges)
+    assert bin_values(np.array([e + 0.001]), edges)[0] == prev[0] + 1
+    assert bin_values(np.array([e + 0.001]), edges, prev, 0.3)[0] == prev[0]
 
 
 def test_color_mode_detection():
-    assert C.color_mode(None, monochrome=True) == "mono"
-    assert C.color_mode(None, override="ansi") == "ansi"
-    assert C.color_mode(None) == "truecolor"
-    assert C.color_mode(None, compact=True) == "256"
+    assert color_mode(None, monochrome=True) == "mono"
+    assert color_mode(None, override="ansi") == "ansi"
+    assert color_mode(None) == "truecolor"
+    assert color_mode(None, compact=True) == "256"
 
 
 # --- DecisionGrid ------------------------------------------------------------------------------
-def test_output_all_high_is_blue_and_all_low_is_orange(circle):
+@async_test
+async def test_output_all_high_is_blue_and_all_low_is_orange(circle):
     grid = _grid()
-
-    async def body(app, pilot):
+    async with hosted(grid) as (app, pilot):
         ones = np.ones_like(circle.output_grid)
         grid.update_snapshot(no_points(circle, output_grid=ones))
         await pilot.pause()
         cells = plane_cells(grid)
         assert cells and all(st.bgcolor is not None for _, st in cells)
-        assert {rgb(st.bgcolor) for _, st in cells} == {C.BLUE}
+        assert {rgb(st.bgcolor) for _, st in cells} == {BLUE}
         grid.update_snapshot(no_points(circle, output_grid=np.zeros_like(ones)))
         await pilot.pause()
         bgs = {rgb(st.bgcolor) for _, st in plane_cells(grid)}
-        assert bgs == {C.ORANGE}
+        assert bgs == {ORANGE}
         r, g, b = bgs.pop()
         assert r > b  # orange-ish
 
-    run(grid, body)
 
-
-def test_real_output_uses_half_blocks_and_few_styles(circle):
+@async_test
+async def test_real_output_uses_half_blocks_and_few_styles(circle):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(circle))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(circle)) as (app, pilot):
         cells = plane_cells(grid)
         chars = {ch for ch, _ in cells}
         assert chars <= {HALF, " "} and HALF in chars
         styles = {st for _, st in cells}
-        assert 2 < len(styles) <= C.LEVELS * C.LEVELS
+        assert 2 < len(styles) <= LEVELS * LEVELS
         # Runs of equal colour are merged: far fewer segments than cells.
         x0, _, cols, rows = grid.plane_box
         segments = sum(len(list(grid.render_line(y))) for y in range(rows))
         assert segments < len(cells) / 2
 
-    run(grid, body)
 
-
-def test_training_point_is_drawn_at_its_cell(circle):
+@async_test
+async def test_training_point_is_drawn_at_its_cell(circle):
     grid = _grid()
     e = circle.extent
     pts = np.array([[-0.5 * e, 0.5 * e], [0.75 * e, -0.6 * e]])
@@ -205,9 +227,7 @@ def test_training_point_is_drawn_at_its_cell(circle):
         circle, train_points=pts, train_labels=np.array([0, 1]), test_points=None, test_labels=None
     )
 
-    async def body(app, pilot):
-        grid.update_snapshot(snap)
-        await pilot.pause()
+    async with hosted(grid, show=snap) as (app, pilot):
         x0, _, cols, rows = grid.plane_box
         for (x1, x2), label in zip(pts, (0, 1)):
             x, y = grid.cell_of(x1, x2)
@@ -215,19 +235,15 @@ def test_training_point_is_drawn_at_its_cell(circle):
             assert y == int((e - x2) / (2 * e) * rows * 2) // 2
             ch, style = cell(grid, x, y)
             assert ch == TRAIN_GLYPH
-            assert rgb(style.color) == C.point_rgb(label)
+            assert rgb(style.color) == point_rgb(label)
         glyphs = [ch for ch, _ in plane_cells(grid) if ch == TRAIN_GLYPH]
         assert len(glyphs) == 2
 
-    run(grid, body)
 
-
-def test_show_test_toggles_test_points(circle):
+@async_test
+async def test_show_test_toggles_test_points(circle):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(circle)
-        await pilot.pause()
+    async with hosted(grid, show=circle) as (app, pilot):
         assert not any(ch == TEST_GLYPH for ch, _ in plane_cells(grid))
         grid.show_test = True
         await pilot.pause()
@@ -238,15 +254,11 @@ def test_show_test_toggles_test_points(circle):
         await pilot.pause()
         assert not any(ch == TEST_GLYPH for ch, _ in plane_cells(grid))
 
-    run(grid, body)
 
-
-def test_discretize_gives_exactly_two_colours(circle):
+@async_test
+async def test_discretize_gives_exactly_two_colours(circle):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(circle))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(circle)) as (app, pilot):
         grid.discretize = True
         await pilot.pause()
         colours = set()
@@ -254,53 +266,42 @@ def test_discretize_gives_exactly_two_colours(circle):
             colours.add(rgb(st.bgcolor))
             if ch == HALF:
                 colours.add(rgb(st.color))
-        assert colours == {C.ORANGE, C.BLUE}
-
-    run(grid, body)
+        assert colours == {ORANGE, BLUE}
 
 
-def test_multiclass_uses_class_colours(spiral3):
+@async_test
+async def test_multiclass_uses_class_colours(spiral3):
     grid = _grid()
     k = spiral3.output_grid.shape[2]
     onehot = np.zeros_like(spiral3.output_grid)
     onehot[..., 2] = 1.0
 
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(spiral3, output_grid=onehot))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(spiral3, output_grid=onehot)) as (app, pilot):
         bgs = {rgb(st.bgcolor) for _, st in plane_cells(grid)}
-        assert bgs == {C.class_palette(k).rgb[3 * C.CLASS_LEVELS - 1]}
+        assert bgs == {class_palette(k).rgb[3 * CLASS_LEVELS - 1]}
         g = bgs.pop()
         assert g[1] > g[0] and g[1] > g[2]  # green-ish
         grid.update_snapshot(spiral3)
         await pilot.pause()
         assert len({rgb(st.bgcolor) for _, st in plane_cells(grid)}) > 3
 
-    run(grid, body)
 
-
-def test_regression_scale_follows_the_output_range(plane):
+@async_test
+async def test_regression_scale_follows_the_output_range(plane):
     grid = _grid()
     lo, hi = plane.output_range
     ramp = np.tile(np.linspace(lo, hi, plane.output_grid.shape[1], dtype=np.float32), (plane.output_grid.shape[0], 1))
-
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(plane, output_grid=ramp))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(plane, output_grid=ramp)) as (app, pilot):
         x0, _, cols, rows = grid.plane_box
         left = cell(grid, x0, rows // 2)[1].bgcolor
         right = cell(grid, x0 + cols - 1, rows // 2)[1].bgcolor
-        assert rgb(left) == C.ORANGE and rgb(right) == C.BLUE
-
-    run(grid, body)
+        assert rgb(left) == ORANGE and rgb(right) == BLUE
 
 
-def test_show_neuron_and_back_to_output(circle):
+@async_test
+async def test_show_neuron_and_back_to_output(circle):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(circle))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(circle)) as (app, pilot):
         out = [grid.render_line(y) for y in range(grid.plane_box[3])]
         grid.show_neuron(0, 3)
         await pilot.pause()
@@ -311,8 +312,8 @@ def test_show_neuron_and_back_to_output(circle):
         assert "x1" in grid.title
         # The input x1 grows left to right: orange at the left, blue at the right.
         x0, _, cols, rows = grid.plane_box
-        assert rgb(cell(grid, x0, 1)[1].bgcolor) == C.ORANGE
-        assert rgb(cell(grid, x0 + cols - 1, 1)[1].bgcolor) == C.BLUE
+        assert rgb(cell(grid, x0, 1)[1].bgcolor) == ORANGE
+        assert rgb(cell(grid, x0 + cols - 1, 1)[1].bgcolor) == BLUE
         grid.show_neuron(len(circle.neuron_grids), None)  # the output layer
         assert grid.view is None
         grid.show_neuron(1, 2)
@@ -321,13 +322,11 @@ def test_show_neuron_and_back_to_output(circle):
         assert grid.view is None
         assert [grid.render_line(y) for y in range(grid.plane_box[3])] == out
 
-    run(grid, body)
 
-
-def test_resampling_and_desired_grid_follow_resize(circle):
+@async_test
+async def test_resampling_and_desired_grid_follow_resize(circle):
     grid = _grid()
-
-    async def body(app, pilot):
+    async with hosted(grid) as (app, pilot):
         cols, rows = grid.desired_grid()
         w, h = grid.size
         assert rows == 2 * min(h - 1, w // 2) and cols == rows  # square, caption below
@@ -346,15 +345,14 @@ def test_resampling_and_desired_grid_follow_resize(circle):
         await pilot.pause()
         assert grid.desired_grid() == (grid.size.width, 2 * (grid.size.height - 1))
 
-    run(grid, body)
 
-
-def test_no_color_draws_with_shades(circle, monkeypatch):
+@async_test
+async def test_no_color_draws_with_shades(circle, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     grid = DecisionGrid()
     grid.max_rate = None
 
-    async def body(app, pilot):
+    async with hosted(grid) as (app, pilot):
         assert app.no_color
         grid.show_test = True
         grid.update_snapshot(circle)
@@ -365,16 +363,14 @@ def test_no_color_draws_with_shades(circle, monkeypatch):
         for ch, st in cells:
             assert st.color == base.color and st.bgcolor == base.bgcolor
         chars = {ch for ch, _ in cells}
-        assert {" ", "█"} & chars and chars <= set(C.SHADES) | set("ox+*%&@~OX#=$?!^")
+        assert {" ", "█"} & chars and chars <= set(SHADES) | set("ox+*%&@~OX#=$?!^")
         assert "o" in chars and "X" in chars  # train class 0, test class 1
 
-    run(grid, body)
 
-
-def test_monochrome_on_request_and_ansi_mode(circle):
+@async_test
+async def test_monochrome_on_request_and_ansi_mode(circle):
     grid = _grid()
-
-    async def body(app, pilot):
+    async with hosted(grid) as (app, pilot):
         grid.update_snapshot(circle)
         grid.monochrome = True
         await pilot.pause()
@@ -383,29 +379,21 @@ def test_monochrome_on_request_and_ansi_mode(circle):
         grid.force_mode = "ansi"
         await pilot.pause()
         colours = {st.bgcolor.name for _, st in plane_cells(grid) if st is not None and st.bgcolor}
-        assert colours and colours <= set(C.ANSI_DIVERGING)
-
-    run(grid, body)
+        assert colours and colours <= set(ANSI_DIVERGING)
 
 
-def test_tabular_data_shows_a_message(iris):
+@async_test
+async def test_tabular_data_shows_a_message(iris):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(iris)
-        await pilot.pause()
+    async with hosted(grid, show=iris) as (app, pilot):
         text = " ".join(grid.render_line(y).text.strip() for y in range(grid.size.height))
         assert "4 inputs" in text and "accuracy" in text
 
-    run(grid, body)
 
-
-def test_only_changed_rows_are_repainted(circle):
+@async_test
+async def test_only_changed_rows_are_repainted(circle):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(circle))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(circle)) as (app, pilot):
         out = circle.output_grid.copy()
         out[:2] = 1.0 - out[:2]  # the top two pixel rows = the first cell row
         grid.update_snapshot(no_points(circle, output_grid=out))
@@ -414,17 +402,13 @@ def test_only_changed_rows_are_repainted(circle):
         grid.update_snapshot(no_points(circle, output_grid=out))
         assert grid.rows_repainted == 0
 
-    run(grid, body)
 
-
-def test_byte_budget_spreads_a_repaint(circle):
+@async_test
+async def test_byte_budget_spreads_a_repaint(circle):
     grid = _grid()
-
-    async def body(app, pilot):
-        grid.update_snapshot(no_points(circle, output_grid=np.zeros_like(circle.output_grid)))
-        await pilot.pause()
+    async with hosted(grid, show=no_points(circle, output_grid=np.zeros_like(circle.output_grid))) as (app, pilot):
         grid.max_rate, grid.burst = 20_000.0, 800.0
-        grid._tokens = 800.0
+        grid.budget.tokens = 800.0
         grid.update_snapshot(no_points(circle))
         assert grid.pending_rows > 0
         assert grid.bytes_estimate <= 800
@@ -433,10 +417,8 @@ def test_byte_budget_spreads_a_repaint(circle):
             if grid.pending_rows == 0:
                 break
         assert grid.pending_rows == 0
-        assert grid._shown is not None and np.array_equal(grid._shown, grid._keys)
+        assert grid._shown_lines and grid._shown_lines == grid._target_lines
         assert grid.rows_repainted > 0
-
-    run(grid, body)
 
 
 # --- charts ----------------------------------------------------------------------------------
@@ -468,14 +450,11 @@ def chart_text(widget: Widget) -> str:
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
 
 
-def test_loss_chart_log_scale_and_downsampling(circle):
-    chart = LossChart()
-    chart.max_rate, chart.min_interval = None, 0.0
+@async_test
+async def test_loss_chart_log_scale_and_downsampling(circle):
+    chart = _unthrottled(LossChart())
     snap = dataclasses.replace(circle, history=_history(5000), epoch=5000)
-
-    async def body(app, pilot):
-        chart.update_snapshot(snap)
-        await pilot.pause()
+    async with hosted(chart, size=(80, 20), show=snap) as (app, pilot):
         text = chart_text(chart)
         assert "train" in text and "test" in text and "accuracy 90.0% / 85.0%" in text
         assert 0 < chart.plotted_points <= 2 * chart.size.width
@@ -494,70 +473,56 @@ def test_loss_chart_log_scale_and_downsampling(circle):
         await pilot.pause()
         assert "(log)" not in chart_text(chart)
 
-    run(chart, body, size=(80, 20))
 
-
-def test_loss_chart_regression_and_divergence(plane):
-    chart = LossChart()
-    chart.max_rate, chart.min_interval = None, 0.0
-
-    async def body(app, pilot):
-        chart.update_snapshot(plane)
-        await pilot.pause()
+@async_test
+async def test_loss_chart_regression_and_divergence(plane):
+    chart = _unthrottled(LossChart())
+    async with hosted(chart, size=(80, 20), show=plane) as (app, pilot):
         assert "RMSE" in chart_text(chart)
         hist = _history(50)
         hist["train_loss"][-5:] = np.inf
         chart.log_scale = True
-        chart.update_snapshot(dataclasses.replace(plane, history=hist, status="diverged", epoch=50))
+        chart.update_snapshot(dataclasses.replace(plane, history=hist, diverged=True, epoch=50))
         await pilot.pause()
         assert "inf" in chart_text(chart)
 
-    run(chart, body, size=(80, 20))
 
-
-def test_loss_chart_without_colour(circle, monkeypatch):
+@async_test
+async def test_loss_chart_without_colour(circle, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
-    chart = LossChart()
-    chart.max_rate, chart.min_interval = None, 0.0
-
-    async def body(app, pilot):
-        chart.update_snapshot(circle)
-        await pilot.pause()
+    chart = _unthrottled(LossChart())
+    async with hosted(chart, size=(80, 20), show=circle) as (app, pilot):
         base = chart.rich_style
         for y in range(chart.size.height):
             for seg in chart.render_line(y):
                 assert seg.style is not None  # Textual's NO_COLOR filter needs a style
                 assert seg.style.color in (None, base.color) and seg.style.bgcolor in (None, base.bgcolor)
 
-    run(chart, body, size=(80, 20))
 
-
-def test_chart_rebuilds_are_spaced_out(circle):
+@async_test
+async def test_chart_rebuilds_are_spaced_out(circle):
     chart = LossChart()
     chart.max_rate = None
     chart.min_interval = 0.3
 
-    async def body(app, pilot):
+    async with hosted(chart, size=(80, 20)) as (app, pilot):
         hist = circle.history
         builds = chart.builds
         for n in range(5, 10):
             cut = {k: v[:n] for k, v in hist.items()}
-            chart.update_snapshot(dataclasses.replace(circle, history=cut, epoch=n))
+            # Snapshots of a running net: those are the ones the policy spaces out.
+            chart.update_snapshot(dataclasses.replace(circle, history=cut, epoch=n,
+                                                      run=RunStatus(state=RunState.RUNNING)))
         await pilot.pause()
         assert chart.builds <= builds + 1
         await pilot.pause(0.4)
         assert "epoch 9" in chart_text(chart)  # the latest one, drawn when due
 
-    run(chart, body, size=(80, 20))
 
-
-def test_gradient_chart_and_weight_histogram(circle):
-    grad = GradientChart()
-    grad.max_rate, grad.min_interval = None, 0.0
-
-    async def body(app, pilot):
-        grad.update_snapshot(circle)
-        await pilot.pause()
+@async_test
+async def test_gradient_chart_and_weight_histogram(circle):
+    grad = _unthrottled(GradientChart())
+    async with hosted(grad, size=(80, 16), show=circle) as (app, pilot):
         text = chart_text(grad)
         n_layers = len(circle.sizes) - 1
         for i in range(1, n_layers + 1):
@@ -568,29 +533,20 @@ def test_gradient_chart_and_weight_histogram(circle):
         await pilot.pause()
         assert "after a few epochs" in chart_text(grad)
 
-    run(grad, body, size=(80, 16))
-
-    hist = WeightHistogram()
-    hist.max_rate, hist.min_interval = None, 0.0
-
-    async def body2(app, pilot):
-        hist.update_snapshot(circle)
-        await pilot.pause()
+    hist = _unthrottled(WeightHistogram())
+    async with hosted(hist, size=(80, 12), show=circle) as (app, pilot):
         assert hist.size.height == len(circle.weights) + 1
         text = chart_text(hist)
         assert "L1 2×8" in text and "rms" in text
         assert any(c in text for c in "▁▂▃▄▅▆▇█")
 
-    run(hist, body2, size=(80, 12))
-
 
 # --- NetworkView -------------------------------------------------------------------------------
-def test_network_view_keys_post_neuron_selected(circle):
-    view = NetworkView()
-    view.max_rate, view.min_interval = None, 0.0
+@async_test
+async def test_network_view_keys_post_neuron_selected(circle):
+    view = _unthrottled(NetworkView())
     n_hidden = len(circle.sizes) - 2
-
-    async def body(app, pilot):
+    async with hosted(view, size=(80, 30)) as (app, pilot):
         view.update_snapshot(circle)
         view.focus()
         await pilot.pause()
@@ -617,15 +573,13 @@ def test_network_view_keys_post_neuron_selected(circle):
         await pilot.pause()
         assert view.selected == (n_hidden, None)
 
-    run(view, body, size=(80, 30))
 
-
-def test_network_view_draws_names_weights_and_selection(circle):
-    view = NetworkView()
-    view.max_rate, view.min_interval = None, 0.0
+@async_test
+async def test_network_view_draws_names_weights_and_selection(circle):
+    view = _unthrottled(NetworkView())
     view.force_mode = "truecolor"
 
-    async def body(app, pilot):
+    async with hosted(view, size=(80, 30)) as (app, pilot):
         view.update_snapshot(circle)
         view.select(0, 2)
         await pilot.pause()
@@ -643,16 +597,11 @@ def test_network_view_draws_names_weights_and_selection(circle):
         assert any(c[2] > c[0] for c in link_colours) == bool((w > 0).any())
         assert any(c[0] > c[2] for c in link_colours) == bool((w < 0).any())
 
-    run(view, body, size=(80, 30))
 
-
-def test_network_view_click_selects(circle):
-    view = NetworkView()
-    view.max_rate, view.min_interval = None, 0.0
-
-    async def body(app, pilot):
-        view.update_snapshot(circle)
-        await pilot.pause()
+@async_test
+async def test_network_view_click_selects(circle):
+    view = _unthrottled(NetworkView())
+    async with hosted(view, size=(80, 30), show=circle) as (app, pilot):
         geo = view._geo
         x = geo.col_x[1] + 1
         y = 1 + geo.neuron_top(3)
@@ -660,14 +609,11 @@ def test_network_view_click_selects(circle):
         await pilot.pause()
         assert app.selected[-1] == (0, 3)
 
-    run(view, body, size=(80, 30))
 
-
-def test_network_view_softmax_and_tabular(spiral3, iris):
-    view = NetworkView()
-    view.max_rate, view.min_interval = None, 0.0
-
-    async def body(app, pilot):
+@async_test
+async def test_network_view_softmax_and_tabular(spiral3, iris):
+    view = _unthrottled(NetworkView())
+    async with hosted(view, size=(80, 30)) as (app, pilot):
         view.update_snapshot(spiral3)
         view.focus()
         await pilot.pause()
@@ -685,4 +631,71 @@ def test_network_view_softmax_and_tabular(spiral3, iris):
         assert "sepal_len" in text and "●" in text
         assert view.selected[0] <= len(iris.sizes) - 2
 
-    run(view, body, size=(80, 30))
+
+# --- one redraw policy ---------------------------------------------------------------------------
+def test_changed_span_is_where_two_lines_differ():
+    a, b = Style(color="red"), Style(color="blue")
+    old = Strip([Segment("aaaa", a), Segment("bb", b)])
+    assert changed_span(old, Strip([Segment("aaXa", a), Segment("bb", b)])) == (2, 3)
+    assert changed_span(old, Strip([Segment("aaaa", a), Segment("bb", a)])) == (4, 6)
+    assert changed_span(old, Strip([Segment("Xaaa", a), Segment("bX", b)])) == (0, 6)
+    # The same cells cut into other segments: nothing to repaint.
+    assert changed_span(old, Strip([Segment("aa", a), Segment("aa", a), Segment("bb", b)])) is None
+    assert changed_span(old, old) is None
+
+
+def test_redraw_policies_come_from_one_table():
+    assert POLICIES["plane"].min_interval == 0.0  # every snapshot
+    assert POLICIES["network"].min_interval == POLICIES["chart"].min_interval == 0.5
+    for widget, kind in ((DecisionGrid(), "plane"), (NetworkView(), "network"), (LossChart(), "chart"),
+                         (GradientChart(), "chart"), (WeightHistogram(), "chart")):
+        policy = POLICIES[kind]
+        assert (widget.min_interval, widget.max_rate, widget.burst) == (
+            policy.min_interval, policy.bytes_per_s, policy.burst_bytes)
+
+
+class _Panels(App):
+    def compose(self) -> ComposeResult:
+        yield DecisionGrid()
+        yield NetworkView()
+        yield LossChart()
+
+
+@async_test
+async def test_snapshots_at_ten_per_second_redraw_the_network_and_charts_at_two(circle, spiral3):
+    running = RunStatus(state=RunState.RUNNING)
+
+    app = _Panels()
+    async with app.run_test(size=(100, 60)) as pilot:
+        grid, view, chart = app.query_one(DecisionGrid), app.query_one(NetworkView), app.query_one(LossChart)
+        widgets = (grid, view, chart)
+        for w in widgets:
+            w.max_rate = None
+        await pilot.pause()
+        frames, view_builds, chart_builds = grid.frames, view.builds, chart.builds
+        n = 12
+        start = monotonic()
+        for i in range(n):
+            cut = {k: v[: 10 + i] for k, v in circle.history.items()}
+            snap = dataclasses.replace(circle, history=cut, epoch=10 + i, run=running)
+            for w in widgets:
+                w.update_snapshot(snap)
+            await pilot.pause(0.1)
+        most = 2 + int((monotonic() - start) / 0.5)
+        assert grid.frames - frames == n  # the plane: every snapshot
+        assert 2 <= view.builds - view_builds <= most < n
+        assert 2 <= chart.builds - chart_builds <= most
+        await pilot.pause(0.6)
+        assert f"epoch {10 + n - 1}" in chart_text(chart)  # the latest one, drawn when due
+        # Within the interval a snapshot of a running net waits, unless it is
+        # another network; one of a paused run (a step, a reset) is drawn at once.
+        await pilot.pause(0.6)
+        builds = view.builds
+        view.update_snapshot(dataclasses.replace(circle, run=running))
+        assert view.builds == builds + 1
+        view.update_snapshot(dataclasses.replace(circle, epoch=1, run=running))
+        assert view.builds == builds + 1
+        view.update_snapshot(dataclasses.replace(spiral3, run=running))
+        assert view.builds == builds + 2
+        view.update_snapshot(dataclasses.replace(spiral3, epoch=2))  # paused
+        assert view.builds == builds + 3

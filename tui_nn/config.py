@@ -1,10 +1,12 @@
 """The run configuration: one validated object that presets load into, the app
 edits and the CLI reads.
 
-Every field is declared once in ``FIELDS`` with its default, its range or
-choices and a one-line help. Parsing (``--set``, TOML, form inputs) and
-validation all go through ``FieldSpec.parse`` / ``FieldSpec.check``, so an
-error reads the same wherever it happens::
+Every setting is declared once, with its rule, default and help: the data
+settings in ``data/settings.py``, the network and training settings below,
+and each optimizer's hyperparameters on the optimizer's class. ``FIELDS`` and
+``SPECS`` list them all (re-derived when an optimizer is registered), and
+parsing (``--set``, TOML, form inputs) and validation all go through the
+rules, so an error reads the same wherever it happens::
 
     training.learning_rate = 20 is out of range: allowed 1e-05 to 10
 """
@@ -13,26 +15,43 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, overload
 
 import tomli_w
 
-from .data import DATASETS, feature_names
-from .engine.activations import hidden_activation_names, output_activation_names
+from .data import DATASETS, DataConfig
+from .data.settings import SEED
+from .engine.activations import ACTIVATIONS, hidden_activation_names, output_activation_names
 from .engine.initializers import INITIALIZERS
 from .engine.losses import LOSSES
 from .engine.optimizers import OPTIMIZERS
+from .rules import (
+    ConfigError,
+    Flag,
+    Interval,
+    LayerSizes,
+    Options,
+    PerLayer,
+    Section,
+    Setting,
+    format_value,
+    setting,
+)
 
 __all__ = [
     "Config",
     "ConfigError",
     "DataConfig",
     "FIELDS",
-    "FieldSpec",
     "NetworkConfig",
+    "SPECS",
+    "Setting",
     "TrainingConfig",
     "TRAINING_RULES",
+    "Weights",
+    "format_value",
     "resolve_output_and_loss",
 ]
 
@@ -43,251 +62,26 @@ MAX_HIDDEN_LAYERS = 8
 MAX_NEURONS = 512
 REGULARIZATIONS = ("none", "l1", "l2")
 
-
-class ConfigError(ValueError):
-    """A one-line, user-facing message naming the field, the value and what is allowed."""
-
-
-def format_value(value: Any) -> str:
-    """A setting's value as a user would type it: 0.1, 8,8, true."""
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (list, tuple)):
-        return ",".join(format_value(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _shown(value: Any) -> Any:
-    # Quote text where a number was wanted: `"0.1"` is not `0.1`.
-    return repr(value) if isinstance(value, str) else value
+# Hand-set weights: ((W0, b0), (W1, b1), ...), W as fan_in x fan_out rows.
+Weights = tuple[tuple[tuple[tuple[float, ...], ...], tuple[float, ...]], ...]
 
 
 @dataclass(frozen=True)
-class FieldSpec:
-    """One setting: where it lives, its type, default, allowed values and help."""
+class NetworkConfig(Section):
+    section_name: ClassVar[str] = "network"
 
-    section: str
-    key: str
-    kind: str  # int | float | bool | str | choice | int_list | name_list | names
-    default: Any
-    help: str
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-    # Changing it while training runs keeps the weights (the app relies on this).
-    live: bool = False
-    # Learning rates and their kind move in multiples, not steps.
-    log_scale: bool = False
-
-    @property
-    def path(self) -> str:
-        return f"{self.section}.{self.key}"
-
-    def allowed(self) -> str:
-        if self.choices:
-            return "one of " + ", ".join(self.choices)
-        if self.kind == "bool":
-            return "true or false"
-        if self.kind == "int_list":
-            return f"0 to {MAX_HIDDEN_LAYERS} layers of 1 to {MAX_NEURONS} neurons, e.g. 8,8"
-        if self.low is not None:
-            return f"{format_value(self.low)} to {format_value(self.high)}"
-        return "any text"
-
-    def error(self, value: Any, why: str) -> ConfigError:
-        return ConfigError(f"{self.path} = {format_value(value)} {why}")
-
-    def parse(self, text: str) -> Any:
-        """Parse the text a user typed (``--set``, a form field) and check it."""
-        text = text.strip()
-        try:
-            if self.kind == "int":
-                value: Any = int(text)
-            elif self.kind == "float":
-                value = float(text)
-            elif self.kind == "bool":
-                low = text.lower()
-                if low not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
-                    raise ValueError
-                value = low in ("true", "1", "yes", "on")
-            elif self.kind == "int_list":
-                parts = [p for p in text.strip("[]").replace(" ", ",").split(",") if p]
-                if text.lower() in ("", "none", "[]"):
-                    parts = []
-                value = [int(p) for p in parts]
-            elif self.kind in ("name_list", "names"):
-                parts = [p.strip() for p in text.split(",") if p.strip()]
-                value = parts[0] if self.kind == "names" and len(parts) == 1 else parts
-            else:
-                value = text
-        except ValueError:
-            raise ConfigError(
-                f"{self.path} = {text!r} is not {self._kind_words()}: allowed {self.allowed()}"
-            ) from None
-        return self.check(value)
-
-    def _kind_words(self) -> str:
-        return {
-            "int": "a whole number",
-            "float": "a number",
-            "bool": "true or false",
-            "int_list": "a list of whole numbers like 8,8",
-        }.get(self.kind, "valid")
-
-    def check(self, value: Any) -> Any:
-        """Validate a value from TOML or ``parse``; returns it normalised."""
-        k = self.kind
-        if k == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)
-                else:
-                    raise self.error(_shown(value), f"is not a whole number: allowed {self.allowed()}")
-            self._check_range(value)
-        elif k == "float":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.error(_shown(value), f"is not a number: allowed {self.allowed()}")
-            value = float(value)
-            if not math.isfinite(value):
-                raise self.error(value, f"is not finite: allowed {self.allowed()}")
-            self._check_range(value)
-        elif k == "bool":
-            if not isinstance(value, bool):
-                raise self.error(value, "is not true or false")
-        elif k in ("str", "choice"):
-            if not isinstance(value, str):
-                raise self.error(value, "is not text")
-            if self.choices and value not in self.choices:
-                raise self.error(value, f"is not allowed: {self.allowed()}")
-        elif k == "int_list":
-            if not isinstance(value, (list, tuple)) or not all(
-                isinstance(v, int) and not isinstance(v, bool) for v in value
-            ):
-                raise self.error(value, "is not a list of whole numbers like [8, 8]")
-            if len(value) > MAX_HIDDEN_LAYERS:
-                raise self.error(
-                    value, f"has {len(value)} layers: allowed 0 to {MAX_HIDDEN_LAYERS}"
-                )
-            for v in value:
-                if not 1 <= v <= MAX_NEURONS:
-                    raise self.error(
-                        value, f"has a layer of {v} neurons: allowed 1 to {MAX_NEURONS} each"
-                    )
-            value = tuple(value)
-        elif k in ("name_list", "names"):
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
-                raise self.error(value, f"is not a name or list of names: allowed {self.allowed()}")
-            for v in items:
-                if self.choices and v not in self.choices:
-                    raise self.error(v, f"is not allowed: {self.allowed()}")
-            if k == "name_list":
-                if not items:
-                    raise self.error(value, f"is empty: pick at least one of {', '.join(self.choices)}")
-                if len(set(items)) != len(items):
-                    raise self.error(value, "names one item twice")
-                value = tuple(items)
-            else:
-                if not items:
-                    raise self.error(value, f"is empty: allowed {self.allowed()}")
-                value = items if isinstance(items, str) else (
-                    items[0] if len(items) == 1 else tuple(items)
-                )
-        return value
-
-    def _check_range(self, value: float) -> None:
-        if self.low is not None and not (self.low <= value <= self.high):
-            raise self.error(value, f"is out of range: allowed {self.allowed()}")
-
-
-def _datasets() -> tuple[str, ...]:
-    return tuple(DATASETS)
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    # data
-    FieldSpec("data", "dataset", "choice", "spiral", "the data set", choices=_datasets()),
-    FieldSpec("data", "points", "int", 500, "number of points, train and test together", 4, 10000),
-    FieldSpec("data", "noise", "float", 0.0, "noise added to 2-D data", 0.0, 0.5),
-    FieldSpec("data", "train_ratio", "float", 0.5, "share of points used for training", 0.1, 0.9),
-    FieldSpec(
-        "data", "features", "name_list", ("x1", "x2"),
-        "input features computed from the 2-D point", choices=feature_names(),
-    ),
-    FieldSpec("data", "csv", "str", "", "a CSV file of your own (with data.dataset = csv)"),
-    FieldSpec("data", "target", "str", "", "the CSV column to predict"),
-    # network
-    FieldSpec("network", "hidden", "int_list", (4, 2), "neurons in each hidden layer"),
-    FieldSpec(
-        "network", "activation", "names", "tanh",
-        "hidden activation: one name, or one per hidden layer",
-        choices=hidden_activation_names(),
-    ),
-    FieldSpec(
-        "network", "output", "choice", "auto", "output activation (auto: from the task)",
-        choices=("auto", *output_activation_names()),
-    ),
-    FieldSpec(
-        "network", "loss", "choice", "auto", "loss function (auto: from the task)",
-        choices=("auto", *LOSSES),
-    ),
-    FieldSpec("network", "init", "choice", "glorot", "weight initialisation", choices=tuple(INITIALIZERS)),
-    FieldSpec("network", "leaky_slope", "float", 0.01, "negative slope of leaky_relu", 0.0, 1.0),
-    # training
-    FieldSpec(
-        "training", "optimizer", "choice", "sgd", "how weights are updated",
-        choices=(*OPTIMIZERS, *TRAINING_RULES),
-    ),
-    FieldSpec(
-        "training", "learning_rate", "float", 0.03, "step size", 1e-5, 10.0, live=True, log_scale=True
-    ),
-    FieldSpec("training", "batch_size", "int", 10, "samples per update", 1, 10000, live=True),
-    FieldSpec("training", "epochs", "int", 1000, "passes over the training data", 0, 1_000_000, live=True),
-    FieldSpec(
-        "training", "regularization", "choice", "none", "weight penalty",
-        choices=REGULARIZATIONS, live=True,
-    ),
-    FieldSpec(
-        "training", "regularization_rate", "float", 0.0, "strength of the weight penalty",
-        0.0, 10.0, live=True,
-    ),
-    FieldSpec("training", "dropout", "float", 0.0, "share of hidden neurons dropped while training", 0.0, 0.9),
-    FieldSpec("training", "batch_norm", "bool", False, "normalise each hidden layer per mini-batch"),
-    FieldSpec("training", "seed", "int", 0, "seeds the data, weights, shuffling and dropout", 0, 2**32 - 1),
-    FieldSpec("training", "momentum", "float", 0.9, "momentum / nesterov: velocity kept per step", 0.0, 0.999, live=True),
-    FieldSpec("training", "beta1", "float", 0.9, "adam: decay of the gradient average", 0.0, 0.999, live=True),
-    FieldSpec("training", "beta2", "float", 0.999, "adam: decay of the squared-gradient average", 0.0, 0.99999, live=True),
-    FieldSpec("training", "rho", "float", 0.9, "rmsprop: decay of the squared-gradient average", 0.0, 0.999, live=True),
-    FieldSpec("training", "epsilon", "float", 1e-8, "adagrad/rmsprop/adam: keeps divisions finite", 1e-12, 0.1, live=True),
-)
-SPECS: dict[str, FieldSpec] = {f.path: f for f in FIELDS}
-
-
-def _defaults(section: str) -> dict[str, Any]:
-    return {f.key: f.default for f in FIELDS if f.section == section}
-
-
-@dataclass(frozen=True)
-class DataConfig:
-    dataset: str = "spiral"
-    points: int = 500
-    noise: float = 0.0
-    train_ratio: float = 0.5
-    features: tuple[str, ...] = ("x1", "x2")
-    csv: str = ""
-    target: str = ""
-
-
-@dataclass(frozen=True)
-class NetworkConfig:
-    hidden: tuple[int, ...] = (4, 2)
-    activation: str | tuple[str, ...] = "tanh"
-    output: str = "auto"
-    loss: str = "auto"
-    init: str = "glorot"
-    leaky_slope: float = 0.01
+    hidden: tuple[int, ...] = setting(
+        LayerSizes(MAX_HIDDEN_LAYERS, MAX_NEURONS), (4, 2), "neurons in each hidden layer"
+    )
+    activation: str | tuple[str, ...] = setting(
+        PerLayer(Options(hidden_activation_names)), "tanh", "hidden activation: one name, or one per hidden layer"
+    )
+    output: str = setting(
+        Options(lambda: ("auto", *output_activation_names())), "auto", "output activation (auto: from the task)"
+    )
+    loss: str = setting(Options(lambda: ("auto", *LOSSES.names())), "auto", "loss function (auto: from the task)")
+    init: str = setting(Options(INITIALIZERS.names), "glorot", "weight initialisation")
+    leaky_slope: float = setting(Interval(float, 0.0, 1.0), 0.01, "negative slope of leaky_relu")
 
     def activations(self) -> tuple[str, ...]:
         """One activation name per hidden layer."""
@@ -297,58 +91,162 @@ class NetworkConfig:
 
 
 @dataclass(frozen=True)
-class TrainingConfig:
-    optimizer: str = "sgd"
-    learning_rate: float = 0.03
-    batch_size: int = 10
-    epochs: int = 1000
-    regularization: str = "none"
-    regularization_rate: float = 0.0
-    dropout: float = 0.0
-    batch_norm: bool = False
-    seed: int = 0
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    rho: float = 0.9
-    epsilon: float = 1e-8
+class TrainingConfig(Section):
+    section_name: ClassVar[str] = "training"
 
-    def optimizer_params(self) -> dict[str, float]:
-        return {k: getattr(self, k) for k in ("momentum", "beta1", "beta2", "rho", "epsilon")}
+    optimizer: str = setting(
+        Options(lambda: (*OPTIMIZERS.names(), *TRAINING_RULES)), "sgd", "how weights are updated"
+    )
+    learning_rate: float = setting(Interval(float, 1e-5, 10.0), 0.03, "step size", live=True, log_scale=True)
+    batch_size: int = setting(Interval(int, 1, 10000), 10, "samples per update", live=True)
+    epochs: int = setting(Interval(int, 0, 1_000_000), 1000, "passes over the training data", live=True)
+    regularization: str = setting(Options(REGULARIZATIONS), "none", "weight penalty", live=True)
+    regularization_rate: float = setting(
+        Interval(float, 0.0, 10.0), 0.0, "strength of the weight penalty", live=True
+    )
+    dropout: float = setting(Interval(float, 0.0, 0.9), 0.0, "share of hidden neurons dropped while training")
+    batch_norm: bool = setting(Flag(), False, "normalise each hidden layer per mini-batch")
+    seed: int = setting(SEED, 0, "seeds the data, weights, shuffling and dropout")
+    # The optimizers' hyperparameters that differ from their declared
+    # defaults, as sorted (name, value) pairs: one canonical form, so two
+    # configs that mean the same compare equal.
+    hyper: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        specs = _hyperparameters()
+        for name, value in self.hyper:
+            if name not in specs:
+                raise ConfigError(f"unknown setting 'training.{name}': see `tui-nn train --help`")
+            specs[name].check(value)
+
+    def hyperparameter(self, name: str) -> float:
+        for key, value in self.hyper:
+            if key == name:
+                return value
+        return float(_hyperparameters()[name].default)
+
+    def hyperparameters(self) -> dict[str, float]:
+        """Every declared hyperparameter with its value in this run."""
+        return {name: self.hyperparameter(name) for name in _hyperparameters()}
+
+    def with_hyperparameter(self, name: str, value: float) -> "TrainingConfig":
+        spec = _hyperparameters()[name]
+        kept = [(k, v) for k, v in self.hyper if k != name]
+        if value != spec.default:
+            kept.append((name, float(value)))
+        return replace(self, hyper=tuple(sorted(kept)))
 
 
-_SECTIONS = {"data": DataConfig, "network": NetworkConfig, "training": TrainingConfig}
+_SECTIONS: dict[str, type[Section]] = {"data": DataConfig, "network": NetworkConfig, "training": TrainingConfig}
 
-# The defaults in FIELDS and in the dataclasses must agree; checked at import so
-# that a new field cannot be half-added.
-for _spec in FIELDS:
-    _dc_default = {f.name: f.default for f in fields(_SECTIONS[_spec.section])}[_spec.key]
-    assert _dc_default == _spec.default, _spec.path
+
+# ---- the table of every setting ----------------------------------------------------
+
+_table_version = -1
+_table: tuple[Setting, ...] = ()
+_hyper: dict[str, Setting] = {}
+
+
+def _refresh() -> None:
+    """Derive the settings table again if an optimizer was registered since."""
+    global _table_version, _table, _hyper
+    if _table_version == OPTIMIZERS.version:
+        return
+    hyper: dict[str, Setting] = {}
+    for cls in OPTIMIZERS.values():
+        for hp in cls.hyperparameters:
+            spec = Setting("training", hp.name, hp.rule, hp.default, hp.help, live=True)
+            known = hyper.setdefault(hp.name, spec)
+            if (known.rule, known.default) != (spec.rule, spec.default):
+                raise ValueError(f"training.{hp.name} is declared twice with different rules or defaults")
+    static = tuple(s for section in _SECTIONS.values() for s in section.settings())
+    _table, _hyper, _table_version = (*static, *hyper.values()), hyper, OPTIMIZERS.version
+
+
+def _hyperparameters() -> dict[str, Setting]:
+    _refresh()
+    return _hyper
+
+
+class _FieldList(Sequence[Setting]):
+    """Every setting in display order: data, network, training, hyperparameters."""
+
+    @overload
+    def __getitem__(self, i: int) -> Setting: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Setting]: ...
+
+    def __getitem__(self, i: int | slice) -> Setting | Sequence[Setting]:
+        _refresh()
+        return _table[i]
+
+    def __len__(self) -> int:
+        _refresh()
+        return len(_table)
+
+
+class _SpecMap(Mapping[str, Setting]):
+    """Every setting by its dotted path (``training.learning_rate``)."""
+
+    def __getitem__(self, path: str) -> Setting:
+        _refresh()
+        for spec in _table:
+            if spec.path == path:
+                return spec
+        raise KeyError(path)
+
+    def __iter__(self) -> Iterator[str]:
+        _refresh()
+        return iter([s.path for s in _table])
+
+    def __len__(self) -> int:
+        _refresh()
+        return len(_table)
+
+
+FIELDS: Sequence[Setting] = _FieldList()
+SPECS: Mapping[str, Setting] = _SpecMap()
+
+
+def optimizer_fields(optimizer: str) -> tuple[str, ...]:
+    """Paths of the hyperparameters ``optimizer`` uses (none for the perceptron)."""
+    cls = OPTIMIZERS.get(optimizer)
+    return tuple(f"training.{n}" for n in cls.hyperparameter_names()) if cls else ()
+
+
+def hyperparameter_paths() -> tuple[str, ...]:
+    return tuple(f"training.{n}" for n in _hyperparameters())
+
+
+# ---- output activation and loss ----------------------------------------------------
 
 
 def resolve_output_and_loss(task: str, output: str, loss: str) -> tuple[str, str]:
-    """Fill ``auto`` with the usual pairing for the task, then check the pair."""
-    auto_output = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}[task]
+    """Fill ``auto`` from what the activations and losses declare, then check the pair."""
     if output == "auto":
-        output = {"bce": "sigmoid", "cce": "softmax"}.get(loss, auto_output)
+        fused = LOSSES[loss].fused_output if loss != "auto" else None
+        output = fused or ACTIVATIONS.names(lambda c: task in c.default_for)[0]
+    out_cls = ACTIVATIONS[output]
     if loss == "auto":
-        loss = {"sigmoid": "bce", "softmax": "cce"}.get(output, "mse")
-        if task == "regression" or output in ("linear", "tanh", "step"):
-            loss = "mse"
-    if task == "multiclass" and output != "softmax":
-        raise ConfigError(f"network.output = {output} cannot give several classes: use softmax")
-    lcls = LOSSES[loss]
-    if task not in lcls.tasks:
-        allowed = ", ".join(n for n, c in LOSSES.items() if task in c.tasks)
+        loss = out_cls.default_loss
+    loss_cls = LOSSES[loss]
+    if task not in out_cls.output_tasks:
+        allowed = ", ".join(ACTIVATIONS.names(lambda c: c.output_ok and task in c.output_tasks))
+        what = "cannot give several classes" if task == "multiclass" else f"does not fit {task}"
+        raise ConfigError(f"network.output = {output} {what}: allowed {allowed}")
+    if task not in loss_cls.tasks:
+        allowed = ", ".join(LOSSES.names(lambda c: task in c.tasks))
         raise ConfigError(f"network.loss = {loss} does not fit {task} data: allowed {allowed}")
-    if lcls.outputs is not None and output not in lcls.outputs:
+    if loss_cls.outputs is not None and output not in loss_cls.outputs:
         raise ConfigError(
             f"network.output = {output} does not go with network.loss = {loss}: "
-            f"allowed {', '.join(sorted(lcls.outputs))}"
+            f"allowed {', '.join(sorted(loss_cls.outputs))}"
         )
-    if task == "regression" and output in ("softmax", "step", "sigmoid"):
-        raise ConfigError(f"network.output = {output} does not fit regression: allowed linear, tanh")
     return output, loss
+
+
+# ---- the whole run ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -360,18 +258,21 @@ class Config:
     data: DataConfig = field(default_factory=DataConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
-    # Hand-set weights: ((W0, b0), (W1, b1), ...) as nested tuples; None = init.
-    weights: tuple | None = None
+    weights: Weights | None = None  # None: the initialiser draws them
 
     # ---- access by dotted path ------------------------------------------
     def get(self, path: str) -> Any:
         spec = _spec(path)
+        if path in hyperparameter_paths():
+            return self.training.hyperparameter(spec.key)
         return getattr(getattr(self, spec.section), spec.key)
 
     def with_value(self, path: str, value: Any) -> "Config":
         """A copy with one field set (checked); cross-field checks via ``validate``."""
         spec = _spec(path)
         value = spec.check(value)
+        if path in hyperparameter_paths():
+            return replace(self, training=self.training.with_hyperparameter(spec.key, value))
         section = replace(getattr(self, spec.section), **{spec.key: value})
         return replace(self, **{spec.section: section})
 
@@ -402,12 +303,10 @@ class Config:
         info = DATASETS[data.dataset]
         # A CSV's task is known only once it is read; the trainer checks it then.
         task = info.task if info.task != "auto" else "binary"
-        output, loss = (
-            resolve_output_and_loss(task, net.output, net.loss)
-            if info.task != "auto"
-            else (net.output, net.loss)
+        output, _ = (
+            resolve_output_and_loss(task, net.output, net.loss) if info.task != "auto" else (net.output, net.loss)
         )
-        if tr.optimizer == "perceptron":
+        if tr.optimizer in TRAINING_RULES:
             if net.hidden:
                 raise ConfigError(
                     "training.optimizer = perceptron trains a single layer: set network.hidden = [] "
@@ -484,12 +383,9 @@ class Config:
         for section in _SECTIONS:
             table = {}
             for spec in FIELDS:
-                if spec.section != section:
-                    continue
-                value = self.get(spec.path)
-                if isinstance(value, tuple):
-                    value = list(value)
-                table[spec.key] = value
+                if spec.section == section:
+                    value = self.get(spec.path)
+                    table[spec.key] = list(value) if isinstance(value, tuple) else value
             doc[section] = table
         if self.weights is not None:
             doc["weights"] = {}
@@ -502,7 +398,7 @@ class Config:
         return tomli_w.dumps(self.to_mapping())
 
 
-def _spec(path: str) -> FieldSpec:
+def _spec(path: str) -> Setting:
     try:
         return SPECS[path]
     except KeyError:
@@ -511,7 +407,7 @@ def _spec(path: str) -> FieldSpec:
         raise ConfigError(f"unknown setting {path!r}{hint}: see `tui-nn train --help`") from None
 
 
-def _parse_weights(table: Any, source: str) -> tuple:
+def _parse_weights(table: Any, source: str) -> Weights:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{source}: [weights] must be a table of W0, b0, W1, b1, ...")
     layers = []

@@ -6,41 +6,39 @@ Training runs in a child process (``SessionProcess``) that owns the trainer;
 this side only sends commands and draws the snapshots it publishes. A Textual
 thread worker waits on the pipe and posts each snapshot as ``SnapshotReady``,
 which replaces a queued predecessor, so a slow frame never builds a backlog.
-The charts and the network diagram are redrawn at most ``SLOW_PANEL_HZ`` times
-a second while training runs: they cost the most to draw and to send to the
-terminal, and change least from one snapshot to the next.
+Every widget gets every snapshot and redraws at its own pace (see
+``widgets/redraw.py``).
 """
 
 from __future__ import annotations
 
-import math
 import time
-from pathlib import Path
+from functools import partial
+from typing import ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header
 from textual.worker import Worker, WorkerState
 
 from ..config import SPECS, Config, ConfigError
-from ..presets import load_preset
-from ..training.process import SessionProcess
-from ..training.session import Notice as SessionNotice
-from ..training.session import SessionState
-from ..training.snapshot import Snapshot
-from .commands import PlaygroundCommands
+from ..io.presets import list_presets, load_preset
+from ..session.process import SessionProcess
+from ..session.protocol import (
+    Command, Event, Notice, Reset, SetGrid, SetLive, Snapshot, Step, Toggle,
+)
+from .commands import PaletteEntry, PlaygroundCommands
+from .messages import NoticeReceived, SettingChanged, SettingRefused, SnapshotReady
 from .screens.help import HelpScreen
-from .screens.path_dialog import PathDialog
-from .settings import SettingsPanel
+from .saving import SaveActions
+from .settings_panel import SettingsPanel
+from .status import StatusLine
 from .widgets import DecisionGrid, GradientChart, LossChart, NetworkView, WeightHistogram
 
 # TensorFlow Playground's learning-rate choices, extended to 10.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-
-SLOW_PANEL_HZ = 2.0
 
 RESET_REASONS = {
     "data": "Reset: the data changed.",
@@ -49,38 +47,13 @@ RESET_REASONS = {
 }
 
 
-class SnapshotReady(Message):
-    """A new picture of the run, relayed from the trainer process."""
-
-    def __init__(self, snapshot: Snapshot) -> None:
-        super().__init__()
-        self.snapshot = snapshot
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, SnapshotReady)
-
-
-class Notice(Message):
-    """A line for the user from the trainer (saved files, refused changes)."""
-
-    def __init__(self, text: str, severity: str = "information", config: Config | None = None) -> None:
-        super().__init__()
-        self.text = text
-        self.severity = severity
-        self.config = config  # set when the trainer refused a change: the config in force
-
-
-class StatusLine(Static):
-    """One line: state, epoch, speed, losses, then the latest note or advice."""
-
-
-class PlaygroundApp(App):
+class PlaygroundApp(SaveActions):
     TITLE = "tui-nn"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PlaygroundCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (50, "-very-tall")]
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_run", "Play/Pause", id="run.toggle",
                 tooltip="Start or pause training"),
         Binding("n", "step", "Step", id="run.step", tooltip="Train exactly one epoch"),
@@ -117,10 +90,10 @@ class PlaygroundApp(App):
         self._launch_time = time.perf_counter()
         self.first_frame_seconds: float | None = None
         self.snapshots_seen = 0
-        self._slow_panels_at = 0.0
         self._exiting = False
         # Forked here, before Textual starts its threads.
         self.session: SessionProcess | None = SessionProcess(config, fps=fps)
+        self._grid_sent: tuple[int, int] = (48, 48)  # what the trainer draws the plane at
 
     # ---- layout -------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -147,21 +120,24 @@ class PlaygroundApp(App):
 
     def _start_session(self, config: Config) -> None:
         # A restart happens with Textual's threads running: spawn, not fork.
-        self.session = SessionProcess(config, fps=self.fps, grid=self._grid_size(), fork=False)
+        self._grid_sent = self._grid_size()
+        self.session = SessionProcess(config, fps=self.fps, grid=self._grid_sent, fork=False)
         self._start_relay()
 
     def _start_relay(self) -> None:
         session = self.session
+        if session is None:
+            return
         self.run_worker(lambda: session.receive(self._deliver), thread=True, name="trainer",
                         group="trainer", exit_on_error=False)
 
-    def _deliver(self, item) -> None:
+    def _deliver(self, event: Event) -> None:
         # In the relay thread: post_message is thread-safe and does not wait
         # for the UI (call_from_thread would).
-        if isinstance(item, Snapshot):
-            self.post_message(SnapshotReady(item))
-        elif isinstance(item, SessionNotice):
-            self.post_message(Notice(item.text, item.severity, item.config))
+        if isinstance(event, Snapshot):
+            self.post_message(SnapshotReady(event))
+        elif isinstance(event, Notice):
+            self.post_message(NoticeReceived(event))
 
     def _grid_size(self) -> tuple[int, int]:
         try:
@@ -177,16 +153,12 @@ class PlaygroundApp(App):
         self.snapshots_seen += 1
         if self.first_frame_seconds is None:
             self.first_frame_seconds = time.perf_counter() - self._launch_time
-        session: SessionState | None = snap.extra.get("session")
-        running = session is not None and session.state == "running"
         self.query_one(DecisionGrid).update_snapshot(snap)
-        now = time.perf_counter()
-        if not running or now - self._slow_panels_at >= 1.0 / SLOW_PANEL_HZ:
-            self._slow_panels_at = now
-            for widget in (self.query_one(NetworkView), self.query_one(LossChart),
-                           self.query_one(GradientChart), self.query_one(WeightHistogram)):
-                widget.update_snapshot(snap)
-        self._update_status(snap)
+        self.query_one(NetworkView).update_snapshot(snap)
+        self.query_one(LossChart).update_snapshot(snap)
+        self.query_one(GradientChart).update_snapshot(snap)
+        self.query_one(WeightHistogram).update_snapshot(snap)
+        self.query_one(StatusLine).show(snap)
 
     @on(NetworkView.NeuronSelected)
     def _neuron_selected(self, message: NetworkView.NeuronSelected) -> None:
@@ -198,42 +170,18 @@ class PlaygroundApp(App):
 
     def _sync_grid(self) -> None:
         wanted = self._grid_size()
-        if self.session is not None and wanted != self.session.grid:
-            self.session.send("grid", *wanted)
+        if self.session is not None and wanted != self._grid_sent:
+            self._grid_sent = wanted
+            self.session.send(SetGrid(*wanted))
 
-    def _update_status(self, snap: Snapshot) -> None:
-        session: SessionState | None = snap.extra.get("session")
-        state = session.state if session else snap.status
-        icons = {"running": "▶", "paused": "⏸", "diverged": "⚠", "finished": "■"}
-        last = snap.last
-        parts = [f"{icons.get(state, '•')} {state.upper()}", f"epoch {snap.epoch}"]
-        if session and state == "running":
-            parts.append(f"{session.epochs_per_second:,.0f} epochs/s")
-        if math.isfinite(last.train_loss):
-            parts.append(f"loss {last.train_loss:.4f} / {last.test_loss:.4f}")
-        if snap.metric_name == "accuracy":
-            parts.append(f"acc {last.train_metric:.1%} / {last.test_metric:.1%}")
-        else:
-            parts.append(f"rmse {last.train_metric:.4g} / {last.test_metric:.4g}")
-        parts.append(f"lr {session.learning_rate if session else self.config.training.learning_rate:g}")
-        note = ""
-        if state == "diverged":
-            note = session.note if session else snap.advice
-        elif snap.advice:
-            note = snap.advice
-        elif session:
-            note = session.note
-        status = self.query_one(StatusLine)
-        status.set_class(state == "diverged", "-diverged")
-        status.update(" · ".join(parts) + (f" — {note}" if note else ""))
-
-    @on(Notice)
-    def _on_notice(self, message: Notice) -> None:
-        self.notify(message.text, severity=message.severity)  # type: ignore[arg-type]
-        if message.config is not None and message.config != self.config:
+    @on(NoticeReceived)
+    def _on_notice(self, message: NoticeReceived) -> None:
+        notice = message.notice
+        self.notify(notice.text, severity=notice.severity.value)
+        if notice.config is not None and notice.config != self.config:
             # The trainer kept its settings: the form shows them again.
-            self.config = message.config
-            self.query_one(SettingsPanel).sync(message.config)
+            self.config = notice.config
+            self.query_one(SettingsPanel).sync(notice.config)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "trainer":
@@ -253,8 +201,8 @@ class PlaygroundApp(App):
             self._stop_session(exiting=False)
 
     # ---- settings -------------------------------------------------------------
-    @on(SettingsPanel.SettingChanged)
-    def _setting_changed(self, message: SettingsPanel.SettingChanged) -> None:
+    @on(SettingChanged)
+    def _setting_changed(self, message: SettingChanged) -> None:
         spec = SPECS[message.path]
         reason = RESET_REASONS[spec.section].format(key=spec.path)
         self._apply_config(message.config, reason=reason,
@@ -264,8 +212,8 @@ class PlaygroundApp(App):
     def _regenerate_pressed(self) -> None:
         self.action_regenerate()
 
-    @on(SettingsPanel.SettingRefused)
-    def _setting_refused(self, message: SettingsPanel.SettingRefused) -> None:
+    @on(SettingRefused)
+    def _setting_refused(self, message: SettingRefused) -> None:
         self.notify(message.reason, title="Value refused", severity="error")
         self.query_one(StatusLine).update(f"Refused: {message.reason}")
 
@@ -280,9 +228,22 @@ class PlaygroundApp(App):
         if self.session is None:
             self._start_session(config)
         elif live_path is not None:
-            self.session.send("live", live_path, config.get(live_path))
+            self.session.send(SetLive(live_path, config.get(live_path)))
         else:
-            self.session.send("reset", config, reason=reason)
+            self.session.send(Reset(config, reason))
+
+    def palette_commands(self) -> list[PaletteEntry]:
+        """The command palette's entries (see commands.py)."""
+        items: list[PaletteEntry] = [
+            ("Save set-up as preset", "Write the current settings to a TOML preset file", self.action_save_preset),
+            ("Save model", "Write the weights and settings to an .npz model file", self.action_save_model),
+            ("Export data", "Write the data set as the network sees it to CSV", self.action_export_data),
+            ("Save screenshot", "Save the screen as an SVG image", self.action_save_screenshot),
+            ("Toggle log scale", "Loss chart on a logarithmic axis", self.action_toggle_log),
+        ]
+        for p in list_presets():
+            items.append((f"Load preset: {p.name}", p.description, partial(self.load_preset, p.name)))
+        return items
 
     def load_preset(self, name: str) -> None:
         try:
@@ -294,21 +255,21 @@ class PlaygroundApp(App):
         self._set_config(config, reason=f"Loaded preset {config.name}.")
 
     # ---- actions ----------------------------------------------------------------
-    def _send(self, *args, **kwargs) -> None:
+    def _send(self, command: Command) -> None:
         if self.session is not None:
-            self.session.send(*args, **kwargs)
+            self.session.send(command)
 
     def action_toggle_run(self) -> None:
-        self._send("toggle")
+        self._send(Toggle())
 
     def action_step(self) -> None:
-        self._send("step", 1)
+        self._send(Step(1))
 
     def action_reset(self) -> None:
         if self.session is None:
             self._start_session(self.config)
         else:
-            self._send("reset", self.config, reason="Weights reset.")
+            self._send(Reset(self.config, "Weights reset."))
 
     def action_regenerate(self) -> None:
         seed = (self.config.training.seed + 1) % (2**32)
@@ -359,7 +320,7 @@ class PlaygroundApp(App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(list(self.BINDINGS)))
+            self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
     async def action_quit(self) -> None:
         self._stop_session()
@@ -374,46 +335,3 @@ class PlaygroundApp(App):
             self.session.stop()
             self.session = None
 
-    # ---- files --------------------------------------------------------------------
-    def _ask_path(self, title: str, default: str, then) -> None:
-        def done(path: str | None) -> None:
-            if path:
-                then(str(Path(path).expanduser()))
-
-        self.push_screen(PathDialog(title, default), done)
-
-    def action_save_preset(self) -> None:
-        def save(path: str) -> None:
-            from dataclasses import replace
-
-            stem = Path(path).stem
-            config = replace(self.config, name=stem,
-                             description=self.config.description or f"Saved from tui-nn ({self.config.name})")
-            try:
-                Path(path).write_text(config.to_toml(), encoding="utf-8")
-            except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Preset saved to {path}: open it with `tui-nn {path}`")
-
-        self._ask_path("Save the set-up as a preset (TOML):", f"{self.config.name}-mine.toml", save)
-
-    def action_save_model(self) -> None:
-        self._ask_path("Save the model (.npz):", f"{self.config.name}.npz",
-                       lambda path: self._send("save_model", path))
-
-    def action_export_data(self) -> None:
-        self._ask_path("Export the data (CSV):", f"{self.config.name}-data.csv",
-                       lambda path: self._send("export_data", path))
-
-    def action_screenshot(self) -> None:
-        def save(path: str) -> None:
-            p = Path(path)
-            try:
-                saved = self.save_screenshot(filename=p.name, path=str(p.parent or "."))
-            except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Screenshot saved to {saved}")
-
-        self._ask_path("Save a screenshot (SVG):", f"{self.config.name}.svg", save)

@@ -1,31 +1,29 @@
-"""Command palette entries (ctrl+p): presets, saving, exporting."""
+"""Command palette entries (ctrl+p): presets, saving, exporting.
+
+The provider asks the app for its entries (``palette_commands``), so it needs
+nothing from the app's module but that one method.
+"""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..presets import list_presets
+__all__ = ["PaletteEntry", "PlaygroundCommands"]
 
-if TYPE_CHECKING:
-    from .app import PlaygroundApp
+# (name, help, what it does)
+PaletteEntry = tuple[str, str, Callable[[], object]]
+
+
+class _HasCommands(Protocol):
+    def palette_commands(self) -> list[PaletteEntry]: ...
 
 
 class PlaygroundCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, object]]:
-        app: "PlaygroundApp" = self.app  # type: ignore[assignment]
-        items: list[tuple[str, str, object]] = [
-            ("Save set-up as preset", "Write the current settings to a TOML preset file", app.action_save_preset),
-            ("Save model", "Write the weights and settings to an .npz model file", app.action_save_model),
-            ("Export data", "Write the data set as the network sees it to CSV", app.action_export_data),
-            ("Save screenshot", "Save the screen as an SVG image", app.action_screenshot),
-            ("Toggle log scale", "Loss chart on a logarithmic axis", app.action_toggle_log),
-        ]
-        for p in list_presets():
-            items.append((f"Load preset: {p.name}", p.description, partial(app.load_preset, p.name)))
-        return items
+    def _commands(self) -> list[PaletteEntry]:
+        return cast(_HasCommands, self.app).palette_commands()
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():

@@ -4,17 +4,21 @@ Pure NumPy and the standard library: the engine and the headless mode use this
 package without any terminal UI installed.
 """
 
-from .dataset import Dataset, build_dataset
+from . import catalogue as _catalogue  # noqa: F401  (fills DATASETS)
+from .builders import build, build_dataset
+from .dataset import Dataset
 from .errors import DataError
 from .features import FEATURES, feature_names
-from .registry import DATASETS, DatasetInfo
+from .settings import DATASETS, DataConfig, DatasetInfo
 
 __all__ = [
     "DATASETS",
+    "DataConfig",
     "FEATURES",
     "DataError",
     "Dataset",
     "DatasetInfo",
+    "build",
     "build_dataset",
     "feature_names",
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from ..rules import ConfigError
 
-class DataError(ValueError):
+
+class DataError(ConfigError):
     """A problem with the requested data, worded for the person who asked for it.
 
     The message is one line that names the field, file, row or column at fault and
     says what is allowed, so the app and the headless CLI can show it as is.
-    Subclassing ValueError lets callers that only know "bad value" still catch it.
+    A bad data setting is a bad setting, so this is a ConfigError (and so a
+    ValueError) too.
     """

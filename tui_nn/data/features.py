@@ -32,30 +32,6 @@ def feature_names() -> tuple[str, ...]:
     return tuple(FEATURES)
 
 
-def check_features(features: Sequence[str]) -> tuple[str, ...]:
-    """Validate a feature selection and return it as a tuple, keeping the given order.
-
-    Raises DataError (field ``data.features``) for an empty selection, an unknown
-    name or a repeated name.
-    """
-    # A bare string is a Sequence too; treating "x1" as ("x", "1") would give a
-    # baffling error, so accept it as a one-feature selection.
-    if isinstance(features, str):
-        features = (features,)
-    allowed = ", ".join(FEATURES)
-    chosen = tuple(features)
-    if not chosen:
-        raise DataError(f"data.features is empty: choose at least one of {allowed}")
-    seen: set[str] = set()
-    for name in chosen:
-        if not isinstance(name, str) or name not in FEATURES:
-            raise DataError(f"data.features: {name!r} is unknown: allowed {allowed}")
-        if name in seen:
-            raise DataError(f"data.features: {name!r} is listed twice: each feature may appear once")
-        seen.add(name)
-    return chosen
-
-
 def compute_features(plane_points: np.ndarray, features: Sequence[str]) -> np.ndarray:
     """Map raw (n, 2) plane points to an (n, len(features)) float64 input matrix."""
     pts = np.asarray(plane_points, dtype=np.float64)

@@ -195,47 +195,14 @@ def multi_gauss_target(points: np.ndarray) -> np.ndarray:
     # argmax takes the first of equal maxima, matching TF's strict "greater than" scan.
     strongest = np.argmax(np.abs(contrib), axis=1)
     # + 0.0 turns a -0.0 (a zero contribution with a negative sign) into 0.0.
-    return contrib[np.arange(len(points)), strongest] + 0.0
+    target: np.ndarray = contrib[np.arange(len(points)), strongest] + 0.0
+    return target
 
 
 # Truth tables: the four corners of the unit square in binary counting order.
 TRUTH_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 TRUTH_CLASS_NAMES: tuple[str, ...] = ("0", "1")
-TRUTH_TABLES: dict[str, np.ndarray] = {
-    "xor-table": np.array([0, 1, 1, 0], dtype=np.int64),
-    "and-table": np.array([0, 0, 0, 1], dtype=np.int64),
-    "or-table": np.array([0, 1, 1, 1], dtype=np.int64),
-}
 # Half-width of the plane for truth tables: the inputs are 0/1, so a +-6 view would
 # squash them into the middle; +-1.5 keeps the corners and the hand-set XOR
 # network's boundaries (x1 + x2 = 0.43 and 1.6) in view.
 TRUTH_EXTENT = 1.5
-
-
-def truth_table(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs and labels of one truth table; copies, so callers may not alter the originals."""
-    return TRUTH_INPUTS.copy(), TRUTH_TABLES[name].copy()
-
-
-GENERATORS: dict[str, Generator] = {
-    "circle": circle,
-    "xor": xor,
-    "gauss": gauss,
-    "spiral": spiral,
-    "plane": plane,
-    "multi-gauss": multi_gauss,
-    "moons": moons,
-    "spiral3": spiral3,
-}
-
-# Class names in index order; empty for the regression generators.
-CLASS_NAMES: dict[str, tuple[str, ...]] = {
-    "circle": BINARY_CLASS_NAMES,
-    "xor": BINARY_CLASS_NAMES,
-    "gauss": BINARY_CLASS_NAMES,
-    "spiral": BINARY_CLASS_NAMES,
-    "plane": (),
-    "multi-gauss": (),
-    "moons": BINARY_CLASS_NAMES,
-    "spiral3": SPIRAL3_CLASS_NAMES,
-}

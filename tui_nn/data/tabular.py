@@ -23,12 +23,6 @@ from .errors import DataError
 MIN_ROWS = 4
 MAX_CLASSES = 20
 
-# Shipped tables: registry name -> (file inside this package, target column).
-SHIPPED: dict[str, tuple[str, str]] = {
-    "iris": ("iris.csv", "species"),
-    "diabetes": ("diabetes.csv", "progression"),
-}
-
 # Strict integer syntax: int() would also accept "1_000" and surrounding spaces.
 # Up to 18 digits: longer "integers" are read as floats (and refused if not finite)
 # rather than meeting Python's 4300-digit limit for int().
@@ -47,9 +41,8 @@ class Table:
     y: np.ndarray
 
 
-def load_shipped(name: str) -> Table:
+def load_shipped(name: str, filename: str, target: str) -> Table:
     """Load one of the CSV files that ship inside this package."""
-    filename, target = SHIPPED[name]
     text = resources.files(__package__).joinpath(filename).read_text(encoding="utf-8")
     table = parse_csv(io.StringIO(text, newline=""), filename, target)
     return replace(table, name=name)
@@ -226,12 +219,12 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
             f"and may have 2 to {MAX_CLASSES} distinct values, this one has {len(distinct_text)}"
         )
     _need_two(distinct_text, source, column)
-    index = {v: k for k, v in enumerate(distinct_text)}
-    y = np.array([index[v] for v in values], dtype=np.int64)
+    text_index = {v: k for k, v in enumerate(distinct_text)}
+    y = np.array([text_index[v] for v in values], dtype=np.int64)
     return ("binary" if len(distinct_text) == 2 else "multiclass"), tuple(distinct_text), y
 
 
-def _need_two(distinct: list, source: str, column: str) -> None:
+def _need_two(distinct: list[int] | list[str], source: str, column: str) -> None:
     if len(distinct) < 2:
         raise DataError(
             f"{source}: target column {column!r} has only one class ({distinct[0]!s}): "

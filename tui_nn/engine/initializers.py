@@ -1,18 +1,22 @@
 """Weight initialisation schemes, in one registry.
 
-Each takes ``(rng, fan_in, fan_out)`` and returns the weight matrix
-(fan_in x fan_out) and the bias vector.
+Each is a function ``(rng, fan_in, fan_out) -> (W, b)`` returning the weight
+matrix (fan_in x fan_out) and the bias vector; ``@initializer`` registers it
+under its own name.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["INITIALIZERS", "initialize"]
+from ..registry import Registry
+
+__all__ = ["INITIALIZERS", "Init", "initialize"]
 
 Init = Callable[[np.random.Generator, int, int], tuple[np.ndarray, np.ndarray]]
+INITIALIZERS: Registry[Init] = Registry("init")
 
 # Small random biases rather than zeros: on the spiral a zero start left
 # neurons moving in step (0.83 mean test accuracy after 1000 SGD epochs
@@ -20,48 +24,38 @@ Init = Callable[[np.random.Generator, int, int], tuple[np.ndarray, np.ndarray]]
 _BIAS_SPREAD = 0.1
 
 
+def initializer(fn: Init) -> Init:
+    return INITIALIZERS.add(fn.__name__, fn)
+
+
 def _small_biases(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.uniform(-_BIAS_SPREAD, _BIAS_SPREAD, n)
 
 
-def glorot(rng, fan_in, fan_out):
+@initializer
+def glorot(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
     """Glorot/Xavier uniform: U(-l, l), l = sqrt(6 / (fan_in + fan_out))."""
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, (fan_in, fan_out)), _small_biases(rng, fan_out)
 
 
-def he(rng, fan_in, fan_out):
+@initializer
+def he(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
     """He normal: N(0, 2 / fan_in), made for ReLU layers."""
-    return rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out)), _small_biases(
-        rng, fan_out
-    )
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out)), _small_biases(rng, fan_out)
 
 
-def uniform(rng, fan_in, fan_out):
+@initializer
+def uniform(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
     """U(-0.5, 0.5) weights and 0.1 biases, as TensorFlow Playground starts."""
     return rng.uniform(-0.5, 0.5, (fan_in, fan_out)), np.full(fan_out, 0.1)
 
 
-def zeros(rng, fan_in, fan_out):
+@initializer
+def zeros(rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
     """All zeros: every neuron of a layer stays identical (a lesson, not a start)."""
     return np.zeros((fan_in, fan_out)), np.zeros(fan_out)
 
 
-INITIALIZERS: dict[str, Init] = {
-    "glorot": glorot,
-    "he": he,
-    "uniform": uniform,
-    "zeros": zeros,
-}
-
-
-def initialize(
-    name: str, rng: np.random.Generator, fan_in: int, fan_out: int
-) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        init = INITIALIZERS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown init {name!r}: allowed {', '.join(INITIALIZERS)}"
-        ) from None
-    return init(rng, fan_in, fan_out)
+def initialize(name: str, rng: np.random.Generator, fan_in: int, fan_out: int) -> tuple[np.ndarray, np.ndarray]:
+    return INITIALIZERS[name](rng, fan_in, fan_out)

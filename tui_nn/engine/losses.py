@@ -15,22 +15,15 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..registry import Extension, Registry
+
 __all__ = ["LOSSES", "Loss", "get_loss"]
 
-LOSSES: dict[str, type["Loss"]] = {}
 
-
-def register(cls: type["Loss"]) -> type["Loss"]:
-    LOSSES[cls.name] = cls
-    return cls
-
-
-class Loss:
-    name: ClassVar[str]
-    description: ClassVar[str]
+class Loss(Extension):
     # Which tasks it makes sense for: "binary", "multiclass", "regression".
     tasks: ClassVar[frozenset[str]]
-    # Output activations it may follow (None: any except softmax/step checks below).
+    # Output activations it may follow (None: any output).
     outputs: ClassVar[frozenset[str] | None] = None
     fused_output: ClassVar[str | None] = None
 
@@ -42,45 +35,44 @@ class Loss:
         """dLoss/dp for the batch mean, written into ``out``."""
         raise NotImplementedError
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+
+LOSSES: Registry[type[Loss]] = Registry("loss")
 
 
-@register
+@LOSSES.register
 class MSE(Loss):
     name = "mse"
     description = "mean squared error (y - p)^2"
     tasks = frozenset({"binary", "multiclass", "regression"})
-    outputs = frozenset({"linear", "tanh", "sigmoid", "softmax", "step"})
 
-    def value(self, y, p, z):
+    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
         d = p - y
         return float(np.mean(d * d))
 
-    def gradient(self, y, p, out):
+    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
         np.subtract(p, y, out=out)
         out *= 2.0 / p.size
         return out
 
 
-@register
+@LOSSES.register
 class MAE(Loss):
     name = "mae"
     description = "mean absolute error |y - p|"
     tasks = frozenset({"binary", "regression"})
     outputs = frozenset({"linear", "tanh", "sigmoid", "step"})
 
-    def value(self, y, p, z):
+    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
         return float(np.mean(np.abs(p - y)))
 
-    def gradient(self, y, p, out):
+    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
         np.subtract(p, y, out=out)
         np.sign(out, out=out)
         out *= 1.0 / p.size
         return out
 
 
-@register
+@LOSSES.register
 class BinaryCrossEntropy(Loss):
     name = "bce"
     description = "binary cross-entropy -[y log p + (1-y) log(1-p)] (sigmoid output)"
@@ -88,11 +80,11 @@ class BinaryCrossEntropy(Loss):
     outputs = frozenset({"sigmoid"})
     fused_output = "sigmoid"
 
-    def value(self, y, p, z):
+    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
         # -[y log s(z) + (1-y) log(1-s(z))] = log(1 + e^z) - y z
         return float(np.mean(np.logaddexp(0.0, z) - y * z))
 
-    def gradient(self, y, p, out):
+    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
         # Only reached if someone bypasses fusion; kept finite by clipping.
         q = np.clip(p, 1e-12, 1 - 1e-12)
         np.subtract(q, y, out=out)
@@ -100,7 +92,7 @@ class BinaryCrossEntropy(Loss):
         return out
 
 
-@register
+@LOSSES.register
 class CategoricalCrossEntropy(Loss):
     name = "cce"
     description = "categorical cross-entropy -sum y log p (softmax output, one-hot y)"
@@ -108,12 +100,12 @@ class CategoricalCrossEntropy(Loss):
     outputs = frozenset({"softmax"})
     fused_output = "softmax"
 
-    def value(self, y, p, z):
+    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
         m = z.max(axis=1, keepdims=True)
         log_softmax = z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
         return float(-np.sum(y * log_softmax) / z.shape[0])
 
-    def gradient(self, y, p, out):
+    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
         q = np.clip(p, 1e-12, 1.0)
         np.divide(y, q, out=out)
         out *= -1.0 / p.shape[0]
@@ -121,7 +113,5 @@ class CategoricalCrossEntropy(Loss):
 
 
 def get_loss(name: str) -> Loss:
-    try:
-        return LOSSES[name]()
-    except KeyError:
-        raise ValueError(f"unknown loss {name!r}: allowed {', '.join(LOSSES)}") from None
+    """A loss instance by registry name (ValueError lists the names)."""
+    return LOSSES[name]()

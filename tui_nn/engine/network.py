@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .activations import Activation
+from .batch_norm import BatchNorm
 from .initializers import initialize
 from .losses import Loss
 
 __all__ = ["Network", "LayerStats"]
-
-BN_EPS = 1e-5
-BN_MOMENTUM = 0.9  # running = 0.9 * running + 0.1 * batch
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,9 @@ class _Buffers:
         def empty(cols: int) -> np.ndarray:
             return np.empty((n, cols), order="F")
 
-        # ins[k] is the input of dense layer k for k >= 1, with its ones column.
-        self.ins: list[np.ndarray | None] = [None]
+        # ins[k] is the input of dense layer k for k >= 1, with its ones column;
+        # layer 0 reads the caller's batch, so ins[0] is an empty placeholder.
+        self.ins: list[np.ndarray] = [np.empty((0, 0))]
         for h in sizes[1:-1]:
             a = empty(h + 1)
             a[:, h] = 1.0
@@ -121,42 +121,25 @@ class Network:
         self.dropout_rng = dropout_rng or np.random.default_rng()
         # When set, dropout reuses the last masks (gradient checks need this).
         self.freeze_dropout = False
-        L = self.n_layers
-        shapes = [(self.sizes[k] + 1, self.sizes[k + 1]) for k in range(L)]
+        shapes = [(self.sizes[k] + 1, self.sizes[k + 1]) for k in range(self.n_layers)]
         n_dense = sum(a * b for a, b in shapes)
-        n_bn = 2 * sum(self.sizes[1:-1]) if self.batch_norm else 0
-        self.params = np.zeros(n_dense + n_bn)
+        widths = self.sizes[1:-1] if self.batch_norm else ()
+        self.params = np.zeros(n_dense + BatchNorm.size(widths))
         self.grad = np.zeros_like(self.params)
-        self.Wa: list[np.ndarray] = []
-        self.gWa: list[np.ndarray] = []
-        off = 0
-        for shape in shapes:
-            size = shape[0] * shape[1]
-            self.Wa.append(self.params[off : off + size].reshape(shape))
-            self.gWa.append(self.grad[off : off + size].reshape(shape))
-            off += size
-        self.gamma: list[np.ndarray] = []
-        self.beta: list[np.ndarray] = []
-        self.ggamma: list[np.ndarray] = []
-        self.gbeta: list[np.ndarray] = []
-        self.running_mean: list[np.ndarray] = []
-        self.running_var: list[np.ndarray] = []
-        if self.batch_norm:
-            for h in self.sizes[1:-1]:
-                for dst, src in ((self.gamma, self.params), (self.ggamma, self.grad)):
-                    dst.append(src[off : off + h])
-                for dst, src in ((self.beta, self.params), (self.gbeta, self.grad)):
-                    dst.append(src[off + h : off + 2 * h])
-                off += 2 * h
-                self.running_mean.append(np.zeros(h))
-                self.running_var.append(np.ones(h))
+        self.Wa = self._views(self.params, shapes)
+        self.gWa = self._views(self.grad, shapes)
+        self.bn = BatchNorm(widths, self.params, self.grad, n_dense)
+        # The batch-norm parameters and statistics by the names tests and
+        # model files use.
+        self.gamma, self.beta = self.bn.gamma, self.bn.beta
+        self.running_mean, self.running_var = self.bn.running_mean, self.bn.running_var
         # W^T of each layer, for sending deltas back: views, made once.
         self._WT = [Wa[:-1].T for Wa in self.Wa]
         self._last = len(self.Wa) - 1
         # 1 where a weight (not a bias, not a batch-norm parameter) sits: the
         # entries L1/L2 penalise.
         self.penalty_mask = np.zeros_like(self.params)
-        for mask_view in self._views(self.penalty_mask):
+        for mask_view in self._views(self.penalty_mask, shapes):
             mask_view[:-1] = 1.0
         self._buffers: dict[int, _Buffers] = {}
         self.reinitialize(init, rng or np.random.default_rng())
@@ -182,13 +165,17 @@ class Network:
         return self.Wa[k][:-1]
 
     def b(self, k: int) -> np.ndarray:
-        return self.Wa[k][-1]
+        row: np.ndarray = self.Wa[k][-1]
+        return row
 
-    def _views(self, flat: np.ndarray) -> list[np.ndarray]:
+    @staticmethod
+    def _views(flat: np.ndarray, shapes: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+        """Consecutive blocks of ``flat`` shaped as each dense layer's matrix."""
         out, off = [], 0
-        for Wa in self.Wa:
-            out.append(flat[off : off + Wa.size].reshape(Wa.shape))
-            off += Wa.size
+        for shape in shapes:
+            size = shape[0] * shape[1]
+            out.append(flat[off : off + size].reshape(shape))
+            off += size
         return out
 
     def reinitialize(self, init: str, rng: np.random.Generator) -> None:
@@ -196,13 +183,9 @@ class Network:
             W, b = initialize(init, rng, Wa.shape[0] - 1, Wa.shape[1])
             Wa[:-1] = W
             Wa[-1] = b
-        for g, bt, m, v in zip(self.gamma, self.beta, self.running_mean, self.running_var):
-            g.fill(1.0)
-            bt.fill(0.0)
-            m.fill(0.0)
-            v.fill(1.0)
+        self.bn.reset()
 
-    def set_weights(self, weights: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+    def set_weights(self, weights: Sequence[tuple[ArrayLike, ArrayLike]]) -> None:
         """Set every dense layer's (W, b); shapes must match the architecture."""
         if len(weights) != self.n_layers:
             raise ValueError(
@@ -242,7 +225,7 @@ class Network:
             np.matmul(inp, self.Wa[k], out=z)
             zn = buf.zn[k]
             if self.batch_norm:
-                self._bn_forward(k, z, zn, buf, train)
+                self.bn.forward(k, z, zn, buf.xhat[k], buf.inv_std[k], train)
             h = buf.h[k]
             self.hidden[k].forward(zn, out=h)
             nxt = buf.ins[k + 1]
@@ -262,46 +245,6 @@ class Network:
         np.matmul(inp, self.Wa[last], out=z)
         self.output.forward(z, out=buf.p)
         return buf.p
-
-    def _bn_forward(self, k, z, zn, buf, train):
-        if train:
-            mean = z.mean(axis=0)
-            var = z.var(axis=0)
-            rm, rv = self.running_mean[k], self.running_var[k]
-            rm *= BN_MOMENTUM
-            rm += (1.0 - BN_MOMENTUM) * mean
-            rv *= BN_MOMENTUM
-            rv += (1.0 - BN_MOMENTUM) * var
-        else:
-            mean, var = self.running_mean[k], self.running_var[k]
-        inv = buf.inv_std[k]
-        np.add(var, BN_EPS, out=inv)
-        np.sqrt(inv, out=inv)
-        np.divide(1.0, inv, out=inv)
-        xhat = buf.xhat[k]
-        np.subtract(z, mean, out=xhat)
-        xhat *= inv
-        np.multiply(xhat, self.gamma[k], out=zn)
-        zn += self.beta[k]
-
-    def _bn_backward(self, k, dy, buf):
-        """Turn dLoss/d(bn output) in ``dy`` into dLoss/dz, in place."""
-        xhat, inv = buf.xhat[k], buf.inv_std[k]
-        n = dy.shape[0]
-        np.einsum("ij,ij->j", dy, xhat, out=self.ggamma[k])
-        np.sum(dy, axis=0, out=self.gbeta[k])
-        if not buf.train:
-            # Running statistics are constants: batch norm is then affine.
-            dy *= self.gamma[k] * inv
-            return
-        # dxhat = dy * gamma; dz = inv/n * (n dxhat - sum dxhat - xhat sum(dxhat xhat))
-        dy *= self.gamma[k]
-        s1 = dy.sum(axis=0)
-        s2 = np.einsum("ij,ij->j", dy, xhat)
-        dy *= n
-        dy -= s1
-        dy -= xhat * s2
-        dy *= inv / n
 
     def _backward(self, xa: np.ndarray, y: np.ndarray, buf: _Buffers) -> None:
         """Fill ``grad`` with dLoss/dparams for the batch last run forward."""
@@ -323,7 +266,7 @@ class Network:
             d = buf.delta[k - 1]
             self.hidden[k - 1].backward(buf.zn[k - 1], buf.h[k - 1], back, out=d)
             if self.batch_norm:
-                self._bn_backward(k - 1, d, buf)
+                self.bn.backward(k - 1, d, buf.xhat[k - 1], buf.inv_std[k - 1], buf.train)
         np.matmul(xa.T, d, out=self.gWa[0])
 
     # ---- public API ------------------------------------------------------
@@ -374,7 +317,7 @@ class Network:
             return rate * float(np.abs(w).sum())
         return 0.0
 
-    def layer_outputs(self, x: np.ndarray, dtype=np.float32) -> list[np.ndarray]:
+    def layer_outputs(self, x: np.ndarray, dtype: type[np.floating[Any]] = np.float32) -> list[np.ndarray]:
         """Every layer's activations for ``x`` in evaluation mode, as ``dtype``.
 
         Used for the decision grid and the neuron thumbnails: float32 halves the
@@ -390,10 +333,7 @@ class Network:
             z += Wa[-1]
             if k < last:
                 if self.batch_norm:
-                    inv = (1.0 / np.sqrt(self.running_var[k] + BN_EPS)).astype(dtype)
-                    z -= self.running_mean[k].astype(dtype)
-                    z *= inv * self.gamma[k].astype(dtype)
-                    z += self.beta[k].astype(dtype)
+                    self.bn.evaluate(k, z, dtype)
                 a = self.hidden[k].forward(z, out=z)
             else:
                 a = self.output.forward(z, out=z)
@@ -435,25 +375,11 @@ class Network:
         for k in range(self.n_layers):
             arrays[f"W{k}"] = self.W(k).copy()
             arrays[f"b{k}"] = self.b(k).copy()
-        for k in range(len(self.gamma)):
-            arrays[f"bn_gamma{k}"] = self.gamma[k].copy()
-            arrays[f"bn_beta{k}"] = self.beta[k].copy()
-            arrays[f"bn_mean{k}"] = self.running_mean[k].copy()
-            arrays[f"bn_var{k}"] = self.running_var[k].copy()
+        arrays.update(self.bn.state_arrays())
         return arrays
 
     def load_state_arrays(self, arrays: dict[str, np.ndarray]) -> None:
         self.set_weights(
             [(arrays[f"W{k}"], arrays[f"b{k}"]) for k in range(self.n_layers)]
         )
-        for k in range(len(self.gamma)):
-            for name, dst in (
-                ("bn_gamma", self.gamma),
-                ("bn_beta", self.beta),
-                ("bn_mean", self.running_mean),
-                ("bn_var", self.running_var),
-            ):
-                key = f"{name}{k}"
-                if key not in arrays:
-                    raise ValueError(f"model file: {key} is missing (batch norm is on)")
-                dst[k][:] = arrays[key]
+        self.bn.load_state_arrays(arrays)

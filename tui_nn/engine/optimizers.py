@@ -1,91 +1,119 @@
 """Gradient-descent optimizers as small classes over one flat parameter vector.
 
 Each ``step`` updates ``params`` in place from ``grad`` using buffers made once,
-so a training step allocates nothing. Hyperparameters are plain attributes:
-the trainer may change ``lr`` or ``momentum`` between steps (the app does, while
-training runs) without losing the optimizer's state.
-
-Adding an optimizer is one class here with ``@register`` and its parameter
-names in ``params``; the config reads them from ``training.<name>``.
+so a training step allocates nothing. An optimizer's hyperparameters are its
+constructor's keyword arguments and are declared on the class (name, rule,
+default, help) in ``hyperparameters``: the config, ``tui-nn train --help``,
+``--set`` and the settings form read them from there, so adding an optimizer
+is one class here with ``@OPTIMIZERS.register``. They are plain attributes:
+the trainer may change ``lr`` or ``momentum`` between steps (the app does,
+while training runs) without losing the optimizer's state.
 """
 
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
-__all__ = ["OPTIMIZERS", "Optimizer", "make_optimizer"]
+from ..registry import Extension, Registry
+from ..rules import Interval
 
-OPTIMIZERS: dict[str, type["Optimizer"]] = {}
-
-
-def register(cls: type["Optimizer"]) -> type["Optimizer"]:
-    OPTIMIZERS[cls.name] = cls
-    return cls
+__all__ = ["Hyperparameter", "OPTIMIZERS", "Optimizer", "make_optimizer"]
 
 
-class Optimizer:
-    name: ClassVar[str]
-    description: ClassVar[str]
-    # Names of the hyperparameters besides lr, as config keys under training.*
-    params: ClassVar[tuple[str, ...]] = ()
+@dataclass(frozen=True)
+class Hyperparameter:
+    """One hyperparameter besides the learning rate; ``training.<name>`` in the config.
+
+    Optimizers that share a name (momentum and nesterov's ``momentum``) must
+    declare it alike: it is one setting.
+    """
+
+    name: str
+    rule: Interval
+    default: float
+    help: str
+
+
+class Optimizer(Extension):
+    hyperparameters: ClassVar[tuple[Hyperparameter, ...]] = ()
+    # Per-weight state the optimizer keeps between steps (attribute names),
+    # made once as zeros the size of the parameter vector.
+    moments: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, size: int, lr: float, **hyper: float) -> None:
+        for moment in self.moments:
+            setattr(self, moment, np.zeros(size))
         self.lr = float(lr)
-        for key in self.params:
-            setattr(self, key, float(hyper[key]))
+        for hp in self.hyperparameters:
+            setattr(self, hp.name, float(hyper.get(hp.name, hp.default)))
         self.t = 0
         self._tmp = np.zeros(size)
+
+    @classmethod
+    def hyperparameter_names(cls) -> tuple[str, ...]:
+        return tuple(hp.name for hp in cls.hyperparameters)
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         raise NotImplementedError
 
-    def state(self) -> dict[str, np.ndarray]:
-        return {}
-
     def __repr__(self) -> str:
-        hp = ", ".join(f"{k}={getattr(self, k)}" for k in ("lr", *self.params))
+        hp = ", ".join(f"{k}={getattr(self, k)}" for k in ("lr", *self.hyperparameter_names()))
         return f"{type(self).__name__}({hp})"
 
 
-@register
+OPTIMIZERS: Registry[type[Optimizer]] = Registry("optimizer")
+
+MOMENTUM = Hyperparameter("momentum", Interval(float, 0.0, 0.999), 0.9, "momentum / nesterov: velocity kept per step")
+EPSILON = Hyperparameter("epsilon", Interval(float, 1e-12, 0.1), 1e-8, "adagrad/rmsprop/adam: keeps divisions finite")
+
+
+def _per_weight_step(
+    params: np.ndarray, grad: np.ndarray, squares: np.ndarray, lr: float, eps: float, tmp: np.ndarray
+) -> None:
+    """params -= lr * grad / (sqrt(squares) + eps): Adagrad's and RMSProp's step."""
+    np.sqrt(squares, out=tmp)
+    tmp += eps
+    np.divide(grad, tmp, out=tmp)
+    tmp *= lr
+    params -= tmp
+
+
+@OPTIMIZERS.register
 class SGD(Optimizer):
     name = "sgd"
     description = "plain (mini-batch) gradient descent: w -= lr * g"
 
-    def step(self, params, grad):
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         np.multiply(grad, self.lr, out=self._tmp)
         params -= self._tmp
 
 
-@register
+@OPTIMIZERS.register
 class Momentum(Optimizer):
     name = "momentum"
     description = "heavy ball: v = momentum*v - lr*g; w += v"
-    params = ("momentum",)
+    hyperparameters = (MOMENTUM,)
+    moments = ("v",)
+    momentum: float
+    v: np.ndarray
 
-    def __init__(self, size, lr, **hyper):
-        super().__init__(size, lr, **hyper)
-        self.v = np.zeros(size)
-
-    def step(self, params, grad):
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         self.v *= self.momentum
         np.multiply(grad, self.lr, out=self._tmp)
         self.v -= self._tmp
         params += self.v
 
-    def state(self):
-        return {"v": self.v}
 
-
-@register
+@OPTIMIZERS.register
 class Nesterov(Momentum):
     name = "nesterov"
     description = "Nesterov momentum: w += momentum*v - lr*g with v updated first"
 
-    def step(self, params, grad):
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         # The look-ahead form used by Keras and PyTorch (Sutskever et al. 2013).
         self.v *= self.momentum
         np.multiply(grad, self.lr, out=self._tmp)
@@ -95,59 +123,57 @@ class Nesterov(Momentum):
         params += self._tmp
 
 
-@register
+@OPTIMIZERS.register
 class Adagrad(Optimizer):
     name = "adagrad"
     description = "per-weight rates from the sum of squared gradients"
-    params = ("epsilon",)
+    hyperparameters = (EPSILON,)
+    moments = ("g2",)
+    epsilon: float
+    g2: np.ndarray
 
-    def __init__(self, size, lr, **hyper):
-        super().__init__(size, lr, **hyper)
-        self.g2 = np.zeros(size)
-
-    def step(self, params, grad):
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         np.multiply(grad, grad, out=self._tmp)
         self.g2 += self._tmp
-        np.sqrt(self.g2, out=self._tmp)
-        self._tmp += self.epsilon
-        np.divide(grad, self._tmp, out=self._tmp)
-        self._tmp *= self.lr
-        params -= self._tmp
-
-    def state(self):
-        return {"g2": self.g2}
+        _per_weight_step(params, grad, self.g2, self.lr, self.epsilon, self._tmp)
 
 
-@register
+@OPTIMIZERS.register
 class RMSProp(Optimizer):
     name = "rmsprop"
     description = "per-weight rates from a moving average of squared gradients"
-    params = ("rho", "epsilon")
+    hyperparameters = (
+        Hyperparameter("rho", Interval(float, 0.0, 0.999), 0.9, "rmsprop: decay of the squared-gradient average"),
+        EPSILON,
+    )
+    moments = ("s",)
+    rho: float
+    epsilon: float
+    s: np.ndarray
 
-    def __init__(self, size, lr, **hyper):
-        super().__init__(size, lr, **hyper)
-        self.s = np.zeros(size)
-
-    def step(self, params, grad):
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         np.multiply(grad, grad, out=self._tmp)
         self._tmp *= 1.0 - self.rho
         self.s *= self.rho
         self.s += self._tmp
-        np.sqrt(self.s, out=self._tmp)
-        self._tmp += self.epsilon
-        np.divide(grad, self._tmp, out=self._tmp)
-        self._tmp *= self.lr
-        params -= self._tmp
-
-    def state(self):
-        return {"s": self.s}
+        _per_weight_step(params, grad, self.s, self.lr, self.epsilon, self._tmp)
 
 
-@register
+@OPTIMIZERS.register
 class Adam(Optimizer):
     name = "adam"
     description = "momentum plus RMSProp with bias correction (Kingma & Ba 2015)"
-    params = ("beta1", "beta2", "epsilon")
+    hyperparameters = (
+        Hyperparameter("beta1", Interval(float, 0.0, 0.999), 0.9, "adam: decay of the gradient average"),
+        Hyperparameter("beta2", Interval(float, 0.0, 0.99999), 0.999, "adam: decay of the squared-gradient average"),
+        EPSILON,
+    )
+    moments = ("M", "V")
+    epsilon: float
+    M: np.ndarray
+    V: np.ndarray
+    _b1: float
+    _b2: float
 
     # The moments are kept pre-divided by (1 - beta): M = m / (1 - b1) and
     # V = v / (1 - b2). Then M = b1*M + g needs two operations instead of
@@ -155,12 +181,6 @@ class Adam(Optimizer):
     #   w -= lr * m_hat / (sqrt(v_hat) + eps)
     #      = (lr * c1 / c2) * M / (sqrt(V) + eps / c2),
     #   c1 = (1 - b1) / (1 - b1^t),  c2 = sqrt((1 - b2) / (1 - b2^t)).
-
-    def __init__(self, size, lr, **hyper):
-        self.M = np.zeros(size)
-        self.V = np.zeros(size)
-        super().__init__(size, lr, **hyper)
-        self._tmp2 = np.zeros(size)
 
     # A live change of beta keeps m and v themselves, so the scaled state moves.
     @property
@@ -185,7 +205,7 @@ class Adam(Optimizer):
             self.V *= (1.0 - self._b2) / (1.0 - value)
         self._b2 = value
 
-    def step(self, params, grad):
+    def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         self.t += 1
         b1, b2, tmp = self._b1, self._b2, self._tmp
         M, V = self.M, self.V
@@ -202,16 +222,8 @@ class Adam(Optimizer):
         tmp *= self.lr * c1 / c2
         params -= tmp
 
-    def state(self):
-        return {"m": self.M * (1.0 - self._b1), "v": self.V * (1.0 - self._b2)}
 
-
-def make_optimizer(name: str, size: int, lr: float, **hyper: float) -> Optimizer:
-    """An optimizer by registry name; ``hyper`` may hold extra keys (ignored)."""
-    try:
-        cls = OPTIMIZERS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown optimizer {name!r}: allowed {', '.join(OPTIMIZERS)}"
-        ) from None
-    return cls(size, lr, **{k: hyper[k] for k in cls.params})
+def make_optimizer(name: str, size: int, lr: float, **hyper: Any) -> Optimizer:
+    """An optimizer by registry name; ``hyper`` may hold other optimizers' keys (ignored)."""
+    cls = OPTIMIZERS[name]
+    return cls(size, lr, **{k: hyper[k] for k in cls.hyperparameter_names() if k in hyper})

@@ -1,6 +1,7 @@
 """Running a network on a data set: the trainer, its history, snapshots and advice."""
 
-from .trainer import EpochResult, RunResult, Trainer, build_dataset_for
 from .snapshot import Snapshot
+from .state import EpochResult, Outcome, RunResult, RunState, RunStatus
+from .trainer import Trainer, build_dataset_for
 
-__all__ = ["EpochResult", "RunResult", "Snapshot", "Trainer", "build_dataset_for"]
+__all__ = ["EpochResult", "Outcome", "RunResult", "RunState", "RunStatus", "Snapshot", "Trainer", "build_dataset_for"]

@@ -1,18 +1,18 @@
 """What to tell the learner, in the words of the course's troubleshooting list.
 
-Plain functions over a trainer's state so the CLI and the app say the same
-thing at the moment it happens.
+Plain functions over a run's histories (no trainer), so the CLI and the app
+say the same thing at the moment it happens.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .trainer import Trainer
+from .history import History
+
+__all__ = ["diagnose", "diverged"]
 
 
 def diverged(epoch: int, learning_rate: float, optimizer: str) -> str:
@@ -23,17 +23,19 @@ def diverged(epoch: int, learning_rate: float, optimizer: str) -> str:
     )
 
 
-def diagnose(trainer: "Trainer") -> str:
-    """One sentence of advice for the run as it stands, or ''."""
-    if trainer.status == "diverged":
-        return trainer.message
-    h = trainer.history
+def diagnose(history: History, layer_history: History | None, task: str) -> str:
+    """One sentence of advice for the run as its histories stand, or ''.
+
+    ``layer_history`` holds each dense layer's gradient RMS (``grad0`` ...);
+    None when the run does not track layers.
+    """
+    h = history
     if len(h) < 8:
         return ""
     train, test = h.column("train_loss"), h.column("test_loss")
     last_train, last_test = train[-1], test[-1]
     gap = h.last("train_metric") - h.last("test_metric")
-    memorising = trainer.task == "regression" or gap > 0.05
+    memorising = task == "regression" or gap > 0.05
     if last_train < 1e-3 and last_test > 10 * max(last_train, 1e-4) and last_test > 0.05 and memorising:
         return (
             f"Training loss is near zero ({last_train:.2g}) but test loss is {last_test:.2g}: "
@@ -51,9 +53,10 @@ def diagnose(trainer: "Trainer") -> str:
                 "Test loss is rising while training loss falls: overfitting. "
                 "Try more data, a smaller network, L2 regularisation or dropout."
             )
-    if trainer.track_layers and len(trainer.layer_history) and trainer.network.n_layers >= 3:
-        first = trainer.layer_history.last("grad0")
-        last = trainer.layer_history.last(f"grad{trainer.network.n_layers - 1}")
+    n_layers = len(layer_history.columns) - 1 if layer_history is not None else 0
+    if layer_history is not None and len(layer_history) and n_layers >= 3:
+        first = layer_history.last("grad0")
+        last = layer_history.last(f"grad{n_layers - 1}")
         if math.isfinite(first) and last > 0 and first < 1e-2 * last:
             return (
                 f"Vanishing gradients: the first layer's gradient is {last / max(first, 1e-30):.0f}x "

@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from ..config import Config, ConfigError, SPECS, resolve_output_and_loss
-from ..data import Dataset, build_dataset
+from ..data import Dataset, build
 from ..engine.activations import get_activation
 from ..engine.losses import get_loss
 from ..engine.network import LayerStats, Network
-from ..engine.optimizers import make_optimizer
+from ..engine.optimizers import Optimizer, make_optimizer
 from . import advice
+from .checkpoint import Checkpoint
 from .history import History
 from .perceptron import perceptron_epoch
-from .snapshot import Snapshot, make_snapshot
+from .snapshot import Snapshot, plane_pictures
+from .state import EpochResult, Outcome, RunResult, RunStatus
+from .targets import Targets
 
 __all__ = ["EpochResult", "RunResult", "Trainer", "build_dataset_for"]
 
@@ -36,44 +38,32 @@ HISTORY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class EpochResult:
-    epoch: int
-    train_loss: float
-    test_loss: float
-    train_metric: float  # accuracy (classification) or RMSE (regression)
-    test_metric: float
-
-    @property
-    def finite(self) -> bool:
-        return math.isfinite(self.train_loss) and math.isfinite(self.test_loss)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    epochs: int
-    seconds: float
-    status: str  # "ok" | "diverged"
-    last: EpochResult
-    message: str = ""
-
-    @property
-    def epochs_per_second(self) -> float:
-        return self.epochs / self.seconds if self.seconds > 0 else float("inf")
-
-
 def build_dataset_for(config: Config) -> Dataset:
-    d = config.data
-    return build_dataset(
-        d.dataset,
-        points=d.points,
-        noise=d.noise,
-        train_ratio=d.train_ratio,
-        features=d.features,
-        seed=config.training.seed,
-        csv=d.csv or None,
-        target=d.target or None,
+    return build(config.data, config.training.seed)
+
+
+def build_network(config: Config, dataset: Dataset, output: str, loss: str) -> Network:
+    """The network ``config`` describes for ``dataset``, initialised from the seed's
+    weight stream (or set by hand from ``config.weights``)."""
+    net_cfg, tr = config.network, config.training
+    n_out = dataset.n_classes if output == "softmax" else 1
+    network = Network(
+        (dataset.n_inputs, *net_cfg.hidden, n_out),
+        [get_activation(a, leaky_slope=net_cfg.leaky_slope) for a in net_cfg.activations()],
+        get_activation(output),
+        get_loss(loss),
+        init=net_cfg.init,
+        dropout=tr.dropout,
+        batch_norm=tr.batch_norm,
+        rng=np.random.default_rng([tr.seed, INIT_STREAM]),
+        dropout_rng=np.random.default_rng([tr.seed, DROPOUT_STREAM]),
     )
+    if config.weights is not None:
+        try:
+            network.set_weights(config.weights)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    return network
 
 
 class Trainer:
@@ -94,38 +84,12 @@ class Trainer:
         self.output_name, self.loss_name = resolve_output_and_loss(
             ds.task, config.network.output, config.network.loss
         )
-        net_cfg, tr = config.network, config.training
-        seed = tr.seed
-        out_act = get_activation(self.output_name)
-        n_out = ds.n_classes if self.output_name == "softmax" else 1
-        sizes = (ds.n_inputs, *net_cfg.hidden, n_out)
-        self.network = Network(
-            sizes,
-            [get_activation(a, leaky_slope=net_cfg.leaky_slope) for a in net_cfg.activations()],
-            out_act,
-            get_loss(self.loss_name),
-            init=net_cfg.init,
-            dropout=tr.dropout,
-            batch_norm=tr.batch_norm,
-            rng=np.random.default_rng([seed, INIT_STREAM]),
-            dropout_rng=np.random.default_rng([seed, DROPOUT_STREAM]),
-        )
-        if config.weights is not None:
-            try:
-                self.network.set_weights(config.weights)
-            except ValueError as exc:
-                raise ConfigError(str(exc)) from None
-        self._shuffle_rng = np.random.default_rng([seed, SHUFFLE_STREAM])
+        self.network = build_network(config, ds, self.output_name, self.loss_name)
+        self._shuffle_rng = np.random.default_rng([config.training.seed, SHUFFLE_STREAM])
         self.optimizer = self._make_optimizer()
-        # Regression targets of tabular data (e.g. disease progression 25..346)
-        # are standardised so one learning rate suits every data set; losses are
-        # then in units of the target's variance and RMSE is scaled back.
-        self.y_shift, self.y_scale = 0.0, 1.0
-        if ds.task == "regression" and not ds.is_2d:
-            self.y_shift = float(ds.y_train.mean())
-            self.y_scale = float(ds.y_train.std()) or 1.0
-        self.Y_train = self.encode(ds.y_train)
-        self.Y_test = self.encode(ds.y_test)
+        self.targets = Targets(ds, self.network.output)
+        self.Y_train = self.targets.encode(ds.y_train)
+        self.Y_test = self.targets.encode(ds.y_test)
         self._xa_train = Network.with_ones(ds.X_train)
         self._xa_all = Network.with_ones(np.vstack([ds.X_train, ds.X_test]))
         self._n_train = len(ds.X_train)
@@ -137,16 +101,14 @@ class Trainer:
         # Shuffled copies, refilled once per epoch; batches are views of these.
         self._xs = np.empty_like(self._xa_train)
         self._ys = np.empty_like(self.Y_train)
-        self._last_good = self.network.params.copy()
-        self._last_good_bn = [a.copy() for a in self._bn_stats()]
-        self._good_epoch = 0
+        self._good = Checkpoint(self.network)
         self.track_layers = track_layers
         self.history = History(HISTORY_COLUMNS, history_capacity)
         self.layer_history = History(
             ("epoch", *(f"grad{k}" for k in range(self.network.n_layers))), history_capacity
         )
         self.epoch = 0
-        self.status = "ready"  # ready | diverged
+        # The advice given when the run diverged; "" while it has not.
         self.message = ""
         self.last = self._evaluate()
         self._record(self.last)
@@ -155,32 +117,24 @@ class Trainer:
         first = self.last.train_loss if math.isfinite(self.last.train_loss) else 1.0
         self._explosion_loss = max(1e6, 1e4 * first)
 
-    def _bn_stats(self) -> list[np.ndarray]:
-        return [*self.network.running_mean, *self.network.running_var]
-
-    def _make_optimizer(self):
+    def _make_optimizer(self) -> Optimizer | None:
         tr = self.config.training
         if tr.optimizer == "perceptron":
             return None
         return make_optimizer(
-            tr.optimizer, self.network.n_params, tr.learning_rate, **tr.optimizer_params()
+            tr.optimizer, self.network.n_params, tr.learning_rate, **tr.hyperparameters()
         )
-
-    def _keep_good(self) -> None:
-        np.copyto(self._last_good, self.network.params)
-        for dst, src in zip(self._last_good_bn, self._bn_stats()):
-            np.copyto(dst, src)
-        self._good_epoch = self.epoch
 
     def _restore_good(self) -> None:
         """Back to the last finite epoch, its weights and its figures; the
         optimizer's state starts afresh because its moments hold the same
         overflow that broke the weights."""
-        np.copyto(self.network.params, self._last_good)
-        for dst, src in zip(self._bn_stats(), self._last_good_bn):
-            np.copyto(dst, src)
+        self.epoch = self._good.restore()
         self.optimizer = self._make_optimizer()
-        self.epoch = self._good_epoch
+
+    @property
+    def diverged(self) -> bool:
+        return bool(self.message)
 
     @property
     def trainable(self) -> bool:
@@ -188,43 +142,19 @@ class Trainer:
         The perceptron rule (no optimizer) needs no gradient."""
         return self.optimizer is None or self.network.has_gradient
 
-    # ---- targets and metrics --------------------------------------------
-    def encode(self, y: np.ndarray) -> np.ndarray:
-        """Targets as the output layer sees them: (n, outputs) floats."""
-        if self.task == "regression":
-            return ((y - self.y_shift) / self.y_scale).reshape(-1, 1).astype(float)
-        if self.output_name == "softmax":
-            onehot = np.zeros((len(y), self.dataset.n_classes))
-            onehot[np.arange(len(y)), y] = 1.0
-            return onehot
-        lo, hi = self.network.output.binary_targets
-        return np.where(y == 1, hi, lo).reshape(-1, 1).astype(float)
-
+    # ---- metrics ------------------------------------------------------------
     def predict_classes(self, p: np.ndarray) -> np.ndarray:
-        if p.shape[1] > 1:
-            return p.argmax(axis=1)
-        return (p[:, 0] >= self.network.output.threshold).astype(np.int64)
-
-    def _metric(self, p: np.ndarray, y_raw: np.ndarray, Y: np.ndarray) -> float:
-        if self.task == "regression":
-            d = p[:, 0] - Y[:, 0]
-            return float(np.sqrt(np.mean(d * d))) * self.y_scale
-        return float(np.mean(self.predict_classes(p) == y_raw))
+        return self.targets.classes(p)
 
     def r2(self) -> tuple[float, float]:
         """R^2 on train and test (regression only)."""
         p, _ = self.network.evaluate(self._xa_all)
         n = self._n_train
-        out = []
-        for pp, Y in ((p[:n], self.Y_train), (p[n:], self.Y_test)):
-            ss_res = float(np.sum((pp[:, 0] - Y[:, 0]) ** 2))
-            ss_tot = float(np.sum((Y[:, 0] - Y[:, 0].mean()) ** 2)) or 1.0
-            out.append(1.0 - ss_res / ss_tot)
-        return out[0], out[1]
+        return Targets.r2(p[:n], self.Y_train), Targets.r2(p[n:], self.Y_test)
 
     @property
     def metric_name(self) -> str:
-        return "rmse" if self.task == "regression" else "accuracy"
+        return self.targets.metric_name
 
     def _evaluate(self) -> EpochResult:
         with np.errstate(all="ignore"):
@@ -236,8 +166,8 @@ class Trainer:
                 self.epoch,
                 loss.value(self.Y_train, p[:n], z[:n]),
                 loss.value(self.Y_test, p[n:], z[n:]),
-                self._metric(p[:n], ds.y_train, self.Y_train),
-                self._metric(p[n:], ds.y_test, self.Y_test),
+                self.targets.metric(p[:n], ds.y_train, self.Y_train),
+                self.targets.metric(p[n:], ds.y_test, self.Y_test),
             )
 
     def _record(self, r: EpochResult) -> None:
@@ -264,8 +194,8 @@ class Trainer:
         if self.optimizer is not None:
             if spec.key == "learning_rate":
                 self.optimizer.lr = cfg.training.learning_rate
-            elif spec.key in type(self.optimizer).params:
-                setattr(self.optimizer, spec.key, float(getattr(cfg.training, spec.key)))
+            elif spec.key in type(self.optimizer).hyperparameter_names():
+                setattr(self.optimizer, spec.key, float(cfg.get(path)))
 
     # ---- training -----------------------------------------------------------
     def train_epoch(self) -> EpochResult:
@@ -289,7 +219,7 @@ class Trainer:
         """After new weights were put in (a model file): count from ``epoch``,
         with a fresh history and figures for these weights."""
         self.epoch = epoch
-        self._keep_good()
+        self._good.keep(self.epoch)
         self.history.clear()
         self.layer_history.clear()
         self.last = self._evaluate()
@@ -297,7 +227,7 @@ class Trainer:
 
     def refresh(self) -> EpochResult:
         """Evaluate now if the last figures are from an earlier epoch."""
-        if self.last.epoch != self.epoch and self.status != "diverged":
+        if self.last.epoch != self.epoch and not self.diverged:
             return self._evaluate_and_check()
         return self.last
 
@@ -313,9 +243,8 @@ class Trainer:
             # the picture, a saved model and a later resume all agree.
             self.message = advice.diverged(self.epoch, tr.learning_rate, tr.optimizer)
             self._restore_good()
-            self.status = "diverged"
             return self.last
-        self._keep_good()
+        self._good.keep(self.epoch)
         self.last = result
         self._record(result)
         return result
@@ -323,6 +252,7 @@ class Trainer:
     def _gradient_epoch(self, batch_size: int, reg: str, rate: float) -> None:
         net = self.network
         xs, ys, n = self._xs, self._ys, self._n_train
+        assert self.optimizer is not None, "the perceptron rule has no gradient epoch"
         step = self.optimizer.step
         params, grad = net.params, net.grad
         train_batch = net.train_batch
@@ -359,30 +289,74 @@ class Trainer:
         t0 = time.perf_counter()
         done = 0
         result = self.last
-        if self.status == "diverged":
-            return RunResult(0, 0.0, "diverged", result, self.message)
+        if self.diverged:
+            return RunResult(0, 0.0, Outcome.DIVERGED, result, self.message)
         for _ in range(epochs):
             if should_stop is not None and should_stop():
                 break
             result = self.train_epoch()
             done += 1
-            if self.status == "diverged":
+            if self.diverged:
                 break
             if on_epoch is not None:
                 on_epoch(result)
         result = self.refresh()
         seconds = time.perf_counter() - t0
-        status = "diverged" if self.status == "diverged" else "ok"
+        status = Outcome.DIVERGED if self.diverged else Outcome.OK
         return RunResult(done, seconds, status, result, self.message)
 
     def reset_divergence(self) -> None:
         """Allow training again after a divergence (e.g. the rate was lowered)."""
-        self.status = "ready"
         self.message = ""
 
     def diagnose(self) -> str:
         """Advice for the current state of the run, or ''."""
-        return advice.diagnose(self)
+        if self.diverged:
+            return self.message
+        return advice.diagnose(self.history, self.layer_history if self.track_layers else None, self.task)
 
-    def snapshot(self, grid: int = 48, **extra) -> Snapshot:
-        return make_snapshot(self, grid, **extra)
+    def snapshot(self, grid: tuple[int, int] = (48, 48), run: RunStatus = RunStatus()) -> Snapshot:
+        """Copies of what the UI draws; ``grid`` is the plane's resolution (cols, rows)."""
+        net, ds = self.network, self.dataset
+        plane = plane_pictures(net, ds, *grid)
+        return Snapshot(
+            epoch=self.epoch,
+            diverged=self.diverged,
+            advice=self.diagnose(),
+            task=self.task,
+            metric_name=self.metric_name,
+            last=self.last,
+            history={c: self.history.column(c) for c in self.history.columns},
+            layer_history={c: self.layer_history.column(c) for c in self.layer_history.columns},
+            dataset_name=ds.name,
+            sizes=net.sizes,
+            input_names=ds.input_names,
+            class_names=ds.class_names,
+            activations=self.config.network.activations(),
+            hidden_ranges=tuple(a.output_range for a in net.hidden),
+            output_name=self.output_name,
+            loss_name=self.loss_name,
+            weights=tuple(net.W(k).copy() for k in range(net.n_layers)),
+            biases=tuple(net.b(k).copy() for k in range(net.n_layers)),
+            layer_stats=tuple(self.layer_stats()),
+            extent=ds.extent,
+            output_grid=plane.output if plane else None,
+            neuron_grids=plane.neurons if plane else (),
+            input_grids=plane.inputs if plane else None,
+            output_range=self.output_range,
+            threshold=net.output.threshold,
+            train_points=ds.raw_train,
+            train_labels=ds.y_train,
+            test_points=ds.raw_test,
+            test_labels=ds.y_test,
+            run=run,
+        )
+
+    @property
+    def output_range(self) -> tuple[float, float]:
+        """The range the output is coloured over: the activation's own, else the
+        standardised regression target's (-1, 1) or a probability's (0, 1)."""
+        bounded = self.network.output.output_range
+        if bounded is not None:
+            return bounded
+        return (-1.0, 1.0) if self.task == "regression" else (0.0, 1.0)

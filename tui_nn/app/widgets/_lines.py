@@ -2,23 +2,28 @@
 
 Textual (8.x) writes a widget's dirty line from the widget's left edge to the
 end of the dirty span, as one escape sequence per segment. So the cost of an
-update is roughly the bytes of the rows that changed; :class:`ByteBudget`
-holds a widget to an average rate, and :class:`LinesWidget` keeps what is on
-screen, repaints the rows that differ (oldest waiting first) and leaves the
-rest for a short timer when the budget is spent.
+update is roughly the bytes of each changed row up to its last change;
+:class:`ByteBudget` holds a widget to an average rate, and :class:`LinesWidget`
+keeps what is on screen, repaints the spans that differ (rows waiting longest
+first) and leaves the rest for a short timer when the budget is spent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from os.path import commonprefix
 from time import monotonic
 
+from rich.cells import cell_len
 from rich.color import ColorSystem
+from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 
-__all__ = ["ByteBudget", "LinesWidget", "color_system_of", "strip_cost"]
+__all__ = ["ByteBudget", "LinesWidget", "changed_span", "color_system_of", "strip_cost"]
 
 _COLOR_SYSTEMS = {
     "truecolor": ColorSystem.TRUECOLOR,
@@ -53,6 +58,43 @@ def strip_cost(strip: Strip, end: int, color_system: ColorSystem, cache: dict[St
             total += o
         x += len(text)
     return total
+
+
+def _same_cells(old: Sequence[Segment], new: Sequence[Segment], from_end: bool = False) -> int:
+    """How many cells two segment lists have in common at the start (or the end); never too many."""
+    n = min(len(old), len(new))
+    i = 0
+    if from_end:
+        while i < n and old[-1 - i] == new[-1 - i]:
+            i += 1
+        same = sum(seg.cell_length for seg in new[len(new) - i:])
+        if i == n:
+            return same
+        a, b = old[-1 - i], new[-1 - i]
+    else:
+        while i < n and old[i] == new[i]:
+            i += 1
+        same = sum(seg.cell_length for seg in new[:i])
+        if i == n:
+            return same
+        a, b = old[i], new[i]
+    if a.style == b.style and not a.control and not b.control:
+        ta, tb = (a.text[::-1], b.text[::-1]) if from_end else (a.text, b.text)
+        same += cell_len(commonprefix([ta, tb]))
+    return same
+
+
+def changed_span(old: Strip, new: Strip) -> tuple[int, int] | None:
+    """The cells ``[a, b)`` where ``new`` differs from ``old``; None if they show the same."""
+    if old is new:
+        return None
+    was, now = list(old), list(new)
+    length = new.cell_length
+    start = _same_cells(was, now)
+    end = length - _same_cells(was, now, from_end=True)
+    if start >= end:
+        return None if old.cell_length == length else (0, length)
+    return (start, end)
 
 
 class ByteBudget:
@@ -96,7 +138,7 @@ class LinesWidget(Widget):
         self._target_lines: list[Strip] = []
         self._line_age: list[int] = []
         self._cost_cache: dict[Style, int] = {}
-        self._line_flush = None
+        self._line_flush: Timer | None = None
         self._shown_width = -1
         self.budget = ByteBudget(None, 16_000.0)
         self.flush_interval = 0.05
@@ -111,6 +153,20 @@ class LinesWidget(Widget):
     @max_rate.setter
     def max_rate(self, value: float | None) -> None:
         self.budget.rate = value
+
+    @property
+    def burst(self) -> float:
+        return self.budget.burst
+
+    @burst.setter
+    def burst(self, value: float) -> None:
+        self.budget.burst = value
+
+    @property
+    def can_draw(self) -> bool:
+        """Mounted, with room to draw in."""
+        width, height = self.size
+        return self.is_mounted and width > 0 and height > 0
 
     def render_line(self, y: int) -> Strip:
         lines = self._shown_lines
@@ -139,19 +195,24 @@ class LinesWidget(Widget):
         self._paint_lines()
 
     def _paint_lines(self) -> None:
-        width = self.size.width
         shown, target, age = self._shown_lines, self._target_lines, self._line_age
         if len(shown) != len(target):
             return
-        rows = [y for y in range(len(target)) if shown[y] != target[y]]
-        rows.sort(key=lambda y: -age[y])
+        spans: dict[int, tuple[int, int]] = {}
+        for y, (was, now) in enumerate(zip(shown, target)):
+            span = changed_span(was, now)
+            if span is None:
+                shown[y] = now
+            else:
+                spans[y] = span
+        rows = sorted(spans, key=lambda y: -age[y])
         budget = self.budget.available()
         cs = color_system_of(self)
         spent = 0
         painted: list[int] = []
         next_cost = 0
         for y in rows:
-            cost = strip_cost(target[y], width, cs, self._cost_cache)
+            cost = strip_cost(target[y], spans[y][1], cs, self._cost_cache)
             if spent + cost > budget and not (not painted and budget >= self.budget.burst):
                 next_cost = cost
                 break
@@ -160,8 +221,7 @@ class LinesWidget(Widget):
         for y in painted:
             shown[y] = target[y]
             age[y] = 0
-        done = set(painted)
-        waiting = [y for y in rows if y not in done]
+        waiting = rows[len(painted):]
         for y in waiting:
             age[y] += 1
         self.budget.spend(spent)
@@ -172,7 +232,7 @@ class LinesWidget(Widget):
             wait = max(self.flush_interval, self.budget.wait_for(next_cost))
             self._line_flush = self.set_timer(wait, self._flush_lines)
         if painted:
-            self.refresh(*(Region(0, y, width, 1) for y in painted))
+            self.refresh(*(Region(spans[y][0], y, spans[y][1] - spans[y][0], 1) for y in painted))
 
     def _flush_lines(self) -> None:
         self._line_flush = None

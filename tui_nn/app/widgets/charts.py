@@ -11,18 +11,21 @@ snapshot brought new data or the widget changed size.
 from __future__ import annotations
 
 import math
-from time import monotonic
+from collections.abc import Sequence
 
 import numpy as np
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from ...render.colors import RGB, series_color, sign_rgb
 from ...training.snapshot import Snapshot
-from . import colors as C
-from ._lines import LinesWidget
+from .colors import color_mode, to_color
+from .redraw import SnapshotWidget
 
 __all__ = ["GradientChart", "LossChart", "WeightHistogram", "downsample", "plot_lines"]
 
@@ -56,8 +59,11 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarra
     return x[idx], y[idx]
 
 
+Series = tuple[np.ndarray, np.ndarray, RGB | int | None]  # x, y, colour (see series_color)
+
+
 def plot_lines(
-    series: list[tuple[np.ndarray, np.ndarray, object]],
+    series: Sequence[Series],
     width: int,
     height: int,
     *,
@@ -84,7 +90,8 @@ def plot_lines(
         fig.draw(sig)
     if log_y:
         fig.ruler("y").scale("log")
-    return fig.build().string(colorless=mono).rstrip("\n")
+    ansi: str = fig.build().string(colorless=mono)  # plotext is untyped
+    return ansi.rstrip("\n")
 
 
 def _fmt(v: float) -> str:
@@ -98,60 +105,40 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
-class _SnapshotWidget(LinesWidget):
+class _Chart(SnapshotWidget):
     """Keeps the last snapshot; rebuilds its picture only when the data, the size or
-    a setting changed, and then repaints only the rows that differ."""
+    a setting changed (plotext takes ~5-15 ms), and then repaints only the rows that differ."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._snap: Snapshot | None = None
-        self._sig: tuple | None = None
-        self._cache_key: tuple | None = None
+        super().__init__(None, name=name, id=id, classes=classes)
+        self._sig: tuple[object, ...] | None = None
+        self._cache_key: tuple[object, ...] | None = None
         self.builds = 0  # chart rebuilds done (for tests and measurements)
-        self.force_mode: str | None = None  # "truecolor" | "ansi" | "mono" | None (detect)
-        self.max_rate = 10_000.0  # bytes/s to the terminal (estimated); None = no limit
-        # Rebuild at most every ``min_interval`` seconds (plotext takes ~5-15 ms);
-        # a snapshot arriving sooner is drawn when the interval is up.
-        self.min_interval = 0.2
-        self._built_at = -1e9
-        self._later = None
+        self.plotted_points = 0  # the largest series length last handed to plotext
+        self.force_mode: str | None = None  # "truecolor" | "256" | "ansi" | "mono" | None (detect)
 
-    @property
-    def snapshot(self) -> Snapshot | None:
-        return self._snap
-
-    def update_snapshot(self, snap: Snapshot | None) -> bool:
-        """Take a snapshot; True if it brought something new to draw."""
+    def _accept(self, old: Snapshot | None, snap: Snapshot | None) -> bool:
+        """A snapshot is new to a chart when its signature (what the chart shows) changed."""
         sig = None if snap is None else self._signature(snap)
-        self._snap = snap
         if sig == self._sig and snap is not None:
             return False
         self._sig = sig
-        wait = self._built_at + self.min_interval - monotonic()
-        if wait > 0 and self.is_mounted:
-            if self._later is None:
-                self._later = self.set_timer(wait, self._draw_later)
-            return True
-        self.redraw()
         return True
 
-    def _draw_later(self) -> None:
-        self._later = None
+    def draw_snapshot(self) -> None:
         self.redraw()
 
-    def _signature(self, snap: Snapshot) -> tuple:
+    def _signature(self, snap: Snapshot) -> tuple[object, ...]:
         return (snap.epoch,)
 
     def _mode(self) -> str:
-        return C.color_mode(self.app, override=self.force_mode)
+        return color_mode(self.app, override=self.force_mode)
 
     def redraw(self, force: bool = False) -> None:
         """Rebuild the picture if anything it depends on changed."""
-        if not self.is_mounted:
+        if not self.can_draw:
             return
         width, height = self.size
-        if width <= 0 or height <= 0:
-            return
         mode = self._mode()
         key = (self._sig, width, height, mode, self._extra_key())
         if key == self._cache_key and not force:
@@ -160,7 +147,7 @@ class _SnapshotWidget(LinesWidget):
         self._cache_key = key
         text = self._build(self._snap, width, height, mode)
         self.builds += 1
-        self._built_at = monotonic()
+        self.drew()
         self.set_lines(self.text_lines(text), force=force or resized)
 
     def text_lines(self, text: Text) -> list[Strip]:
@@ -175,23 +162,23 @@ class _SnapshotWidget(LinesWidget):
     def on_mount(self) -> None:
         self.redraw(force=True)
 
-    def on_resize(self, _event) -> None:
+    def on_resize(self, _event: events.Resize) -> None:
         self.redraw(force=True)
 
-    def _extra_key(self) -> tuple:
+    def _extra_key(self) -> tuple[object, ...]:
         return ()
 
     def _build(self, snap: Snapshot | None, width: int, height: int, mode: str) -> Text:
         raise NotImplementedError
 
 
-def _legend(label: str, color, mode: str) -> Text:
+def _legend(label: str, color: RGB | int | None, mode: str) -> Text:
     if mode == "mono" or color is None:
         style = Style(bold=True)
     elif isinstance(color, int):
         style = Style(color=Color.from_ansi(color), bold=True)
     else:
-        style = Style(color=C.to_color(color, mode), bold=True)
+        style = Style(color=to_color(color, mode), bold=True)
     return Text.assemble(("━", style), (f" {label}", style))
 
 
@@ -202,7 +189,7 @@ def _body(ansi: str) -> Text:
     return body
 
 
-class LossChart(_SnapshotWidget):
+class LossChart(_Chart):
     """Train and test loss over epochs; the title shows the last losses and the metric.
 
     ``update_snapshot(snap)``; ``log_scale`` (reactive) toggles a log y axis;
@@ -215,19 +202,14 @@ class LossChart(_SnapshotWidget):
 
     log_scale: reactive[bool] = reactive(False, repaint=False)
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.plotted_points = 0
-
-    def _signature(self, snap: Snapshot) -> tuple:
+    def _signature(self, snap: Snapshot) -> tuple[object, ...]:
         h = snap.history
         ep = h.get("epoch")
-        n = 0 if ep is None else len(ep)
-        if n == 0:
+        if ep is None or len(ep) == 0:
             return (0,)
-        return (n, float(ep[-1]), float(h["train_loss"][-1]), float(h["test_loss"][-1]), snap.status)
+        return (len(ep), float(ep[-1]), float(h["train_loss"][-1]), float(h["test_loss"][-1]), snap.diverged)
 
-    def _extra_key(self) -> tuple:
+    def _extra_key(self) -> tuple[object, ...]:
         return (self.log_scale,)
 
     def watch_log_scale(self, _value: bool) -> None:
@@ -241,12 +223,12 @@ class LossChart(_SnapshotWidget):
             return text
         h = snap.history
         tr, te = float(h["train_loss"][-1]), float(h["test_loss"][-1])
-        if snap.status == "diverged":
+        if snap.diverged:
             tr = te = math.inf
         text.append("  ")
-        text.append_text(_legend(f"train {_fmt(tr)}", C.series_color(0, mode), mode))
+        text.append_text(_legend(f"train {_fmt(tr)}", series_color(0, mode), mode))
         text.append("  ")
-        text.append_text(_legend(f"test {_fmt(te)}", C.series_color(1, mode), mode))
+        text.append_text(_legend(f"test {_fmt(te)}", series_color(1, mode), mode))
         mtr, mte = float(h["train_metric"][-1]), float(h["test_metric"][-1])
         if snap.metric_name == "accuracy":
             text.append(f"  accuracy {mtr * 100:.1f}% / {mte * 100:.1f}%")
@@ -270,7 +252,7 @@ class LossChart(_SnapshotWidget):
             if self.log_scale:
                 pos = y > 0
                 x, y = x[pos], y[pos]
-            series.append((x, y, C.series_color(i, mode)))
+            series.append((x, y, series_color(i, mode)))
         self.plotted_points = max(len(s[0]) for s in series)
         if self.plotted_points == 0:
             return Text.assemble(head, "\n", Text("no finite loss to plot", style="dim"))
@@ -278,7 +260,7 @@ class LossChart(_SnapshotWidget):
         return Text.assemble(head, "\n", _body(body), no_wrap=True, overflow="crop")
 
 
-class GradientChart(_SnapshotWidget):
+class GradientChart(_Chart):
     """Gradient RMS per dense layer over time (log y), one series per layer L1..Ln,
     and the current weight RMS per layer: vanishing gradients show as the early
     layers' lines sinking orders of magnitude below the last layer's."""
@@ -287,17 +269,13 @@ class GradientChart(_SnapshotWidget):
     GradientChart { width: 1fr; height: 1fr; min-height: 5; }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.plotted_points = 0
-
-    def _signature(self, snap: Snapshot) -> tuple:
+    def _signature(self, snap: Snapshot) -> tuple[object, ...]:
         lh = snap.layer_history
         ep = lh.get("epoch")
         n = 0 if ep is None else len(ep)
         last = tuple(float(lh[k][-1]) for k in sorted(lh) if k != "epoch") if n else ()
         stats = tuple(round(s.weight_rms, 6) for s in snap.layer_stats)
-        return (n, float(ep[-1]) if n else -1.0, last, stats)
+        return (n, float(ep[-1]) if ep is not None and n else -1.0, last, stats)
 
     @staticmethod
     def _layers(snap: Snapshot) -> list[str]:
@@ -316,7 +294,7 @@ class GradientChart(_SnapshotWidget):
                 v = float(lh[k][-1])
                 lasts.append(v)
                 text.append(" ")
-                text.append_text(_legend(f"L{i + 1} {_fmt(v)}", C.series_color(i, mode), mode))
+                text.append_text(_legend(f"L{i + 1} {_fmt(v)}", series_color(i, mode), mode))
             if len(lasts) > 1 and lasts[-1] > 0 and math.isfinite(lasts[0]):
                 ratio = lasts[0] / lasts[-1]
                 text.append(f"  L1/L{len(lasts)} ×{ratio:.2g}", style="bold red" if ratio < 1e-2 and mode != "mono" else "")
@@ -345,7 +323,7 @@ class GradientChart(_SnapshotWidget):
             # slow for plotext, and a band reads as well as a line here.
             x, y = downsample(ep, lh[k], width)
             pos = y > 0
-            series.append((x[pos], y[pos], C.series_color(i, mode)))
+            series.append((x[pos], y[pos], series_color(i, mode)))
         self.plotted_points = max(len(s[0]) for s in series)
         if self.plotted_points == 0:
             return head
@@ -353,7 +331,7 @@ class GradientChart(_SnapshotWidget):
         return Text.assemble(head, "\n", _body(body), no_wrap=True, overflow="crop")
 
 
-class WeightHistogram(_SnapshotWidget):
+class WeightHistogram(_Chart):
     """Per-layer weight distributions as one-line histograms over a shared range.
 
     One row per dense layer: ``L1 2×8 ▁▃█▆▂  rms 0.65``; bars left of zero are
@@ -364,7 +342,7 @@ class WeightHistogram(_SnapshotWidget):
     WeightHistogram { width: 1fr; height: auto; min-height: 2; }
     """
 
-    def _signature(self, snap: Snapshot) -> tuple:
+    def _signature(self, snap: Snapshot) -> tuple[object, ...]:
         return (snap.epoch, tuple(w.shape for w in snap.weights), float(sum(float(np.abs(w).sum()) for w in snap.weights)))
 
     def update_snapshot(self, snap: Snapshot | None) -> bool:
@@ -374,7 +352,7 @@ class WeightHistogram(_SnapshotWidget):
             self.refresh(layout=True)  # one row per layer
         return super().update_snapshot(snap)
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         snap = self._snap
         return (len(snap.weights) if snap is not None else 0) + 1
 
@@ -401,7 +379,7 @@ class WeightHistogram(_SnapshotWidget):
             elif mode == "ansi":
                 bin_styles.append(Style(color="blue" if c >= 0 else "yellow"))
             else:
-                bin_styles.append(Style(color=C.to_color(C.sign_rgb(c, 0.4 + 0.6 * q), mode)))
+                bin_styles.append(Style(color=to_color(sign_rgb(c, 0.4 + 0.6 * q), mode)))
         lines = [Text.assemble(("weights", "bold"), f"  range ±{_fmt(m)}  (orange < 0 < blue)")]
         for label, f, st in zip(labels, finite, stats):
             counts, _ = np.histogram(f, bins=edges)

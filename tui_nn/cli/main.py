@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
-from .config import FIELDS, Config, ConfigError, format_value
-from .data import DataError
-from .presets import DEFAULT_PRESET, list_presets, load_preset
+from ..config import FIELDS, Config, ConfigError, format_value
+from ..data import DataError
+from ..io.presets import DEFAULT_PRESET, list_presets, load_preset
 
 if TYPE_CHECKING:
-    from .training import RunResult, Trainer
+    from ..training import RunResult, Trainer
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
 COMMANDS = ("train", "data", "presets")
@@ -38,7 +38,8 @@ class _Parser(argparse.ArgumentParser):
 def _settings_help() -> str:
     lines = ["settings for --set (section.key=value):"]
     for f in FIELDS:
-        lines.append(f"  {f.path:<30} {f.help} [{f.allowed()}; default {f.default!r}]")
+        shown = format_value(f.default) or "(empty)"
+        lines.append(f"  {f.path:<30} {f.help} [{f.allowed()}; default {shown}]")
     return "\n".join(lines)
 
 
@@ -129,22 +130,22 @@ def cmd_presets() -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from .training import build_dataset_for
+    from ..training import build_dataset_for
 
     # Bad input fails here, before the screen changes: the settings and the data.
     config = _config_from(args)
     build_dataset_for(config)
-    from .app import run_app  # the UI is imported only when it is wanted
+    from ..app import run_app  # the UI is imported only when it is wanted
 
     run_app(config)
     return EXIT_OK
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    from .training import build_dataset_for
+    from ..training import build_dataset_for
 
     ds = build_dataset_for(_config_from(args))
-    from .data.export import write_data_csv
+    from ..io.data_csv import write_data_csv
 
     try:
         out = write_data_csv(ds, args.out)
@@ -155,8 +156,8 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .model_io import ModelFileError, apply_model, load_model, save_model
-    from .training import Trainer
+    from ..io.model_files import ModelFileError, apply_model, load_model, save_model
+    from ..training import Trainer
 
     cfg = _config_from(args)
     try:
@@ -203,9 +204,9 @@ def _check_same_model(saved: Config, cfg: Config, source: str) -> None:
             )
 
 
-def summary_dict(trainer: "Trainer", result: "RunResult") -> dict:
+def summary_dict(trainer: "Trainer", result: "RunResult") -> dict[str, Any]:
     last = result.last
-    out = {
+    out: dict[str, Any] = {
         "preset": trainer.config.name,
         "dataset": trainer.dataset.name,
         "task": trainer.task,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .dataset import Dataset
+from ..data import Dataset
 
 
 def write_data_csv(ds: Dataset, path: str | Path) -> Path:
@@ -20,5 +20,5 @@ def write_data_csv(ds: Dataset, path: str | Path) -> Path:
     return out
 
 
-def _label(ds: Dataset, label) -> str:
+def _label(ds: Dataset, label: float) -> str:
     return repr(float(label)) if ds.task == "regression" else str(int(label))

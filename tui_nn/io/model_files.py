@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .config import Config, ConfigError
-from .training.trainer import Trainer
+from ..config import Config, ConfigError
+from ..training.trainer import Trainer
 
 __all__ = ["ModelFileError", "load_model", "save_model"]
 
@@ -22,7 +23,7 @@ class ModelFileError(ValueError):
 
 def save_model(path: str | Path, trainer: Trainer) -> Path:
     path = Path(path)
-    arrays = trainer.network.state_arrays()
+    arrays: dict[str, Any] = trainer.network.state_arrays()
     arrays["config"] = np.array(trainer.config.to_toml())
     arrays["epoch"] = np.array(trainer.epoch)
     with open(path, "wb") as fh:  # np.savez would append .npz to other names

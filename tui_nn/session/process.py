@@ -3,9 +3,9 @@
 A training thread and the UI's Python-side drawing share one interpreter
 lock: measured on the spiral preset, the UI's event loop then waited 90-450 ms
 (p95) for its turn. In a child process the trainer has its own interpreter
-and core, and the UI keeps its own. Commands go down one pipe; snapshots and
-notices come back up another, pickled (a snapshot is a few hundred KB of
-arrays at most, well under a millisecond to move).
+and core, and the UI keeps its own. Commands go down one pipe; events
+(snapshots, notices) come back up another, pickled (a snapshot is a few
+hundred KB of arrays at most, well under a millisecond to move).
 """
 
 from __future__ import annotations
@@ -15,13 +15,18 @@ import os
 import queue
 import sys
 import warnings
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, Callable
 
 from ..config import Config
-from .session import Command, Session
+from .loop import Session
+from .protocol import Command, Event, Stop, TrainerFailed
 
-__all__ = ["SessionProcess"]
+__all__ = ["SessionProcess", "TrainerError"]
+
+
+class TrainerError(RuntimeError):
+    """The trainer process died of an exception; the message says which."""
 
 
 class _PipeCommands:
@@ -32,9 +37,10 @@ class _PipeCommands:
 
     def get(self) -> Command:
         try:
-            return self.conn.recv()
+            command: Command = self.conn.recv()
         except (EOFError, OSError):
-            return Command("stop")  # the app has gone: stop too
+            return Stop()  # the app has gone: stop too
+        return command
 
     def get_nowait(self) -> Command:
         if self.conn.poll():
@@ -54,20 +60,19 @@ def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connecti
     os.dup2(devnull, 2)
     os.dup2(devnull, 1)
 
-    def publish(item: Any) -> None:
+    def publish(event: Event) -> None:
         try:
-            out.send(item)
+            out.send(event)
         except (BrokenPipeError, OSError):
             raise SystemExit(0) from None
 
     try:
-        session = Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands))
-        session.run()
+        Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands)).run()
     except SystemExit:
         pass
     except BaseException as exc:  # reported to the app, which shows it
         try:
-            out.send(exc)
+            out.send(TrainerFailed(type(exc).__name__, str(exc)))
         except Exception:
             pass
     finally:
@@ -75,11 +80,10 @@ def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connecti
 
 
 class SessionProcess:
-    """A Session in a child process, with the same ``send`` as Session."""
+    """A Session in a child process: ``send`` commands, ``receive`` events."""
 
     def __init__(
-        self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48),
-        fork: bool = True,
+        self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48), fork: bool = True,
     ) -> None:
         # fork starts in milliseconds (spawn re-imports NumPy: ~0.3 s more before
         # the first frame). The app forks only at start-up, before Textual's
@@ -88,9 +92,8 @@ class SessionProcess:
         ctx = mp.get_context(method)
         cmd_recv, self._cmd_send = ctx.Pipe(duplex=False)
         self._out_recv, out_send = ctx.Pipe(duplex=False)
-        self.grid = grid
         parent_ends = (self._cmd_send, self._out_recv) if method == "fork" else ()
-        self.process = ctx.Process(
+        self.process = ctx.Process(  # type: ignore[attr-defined]
             target=_child, args=(config, grid, fps, cmd_recv, out_send, parent_ends),
             daemon=True, name="tui-nn-trainer",
         )
@@ -98,31 +101,29 @@ class SessionProcess:
         cmd_recv.close()
         out_send.close()
 
-    def send(self, name: str, *args, **kwargs) -> None:
-        if name == "grid":
-            self.grid = (int(args[0]), int(args[1]))
+    def send(self, command: Command) -> None:
         try:
-            self._cmd_send.send(Command(name, args, kwargs))
+            self._cmd_send.send(command)
         except (BrokenPipeError, OSError):
             pass  # the child has ended; receive() reports why
 
-    def receive(self, deliver: Callable[[Any], None]) -> None:
-        """Hand every snapshot or notice to ``deliver`` until the child ends.
+    def receive(self, deliver: Callable[[Event], None]) -> None:
+        """Hand every event to ``deliver`` until the child ends.
 
-        Raises the child's exception if it died of one.
+        Raises ``TrainerError`` if the child died of an exception.
         """
         while True:
             try:
-                item = self._out_recv.recv()
+                event: Event = self._out_recv.recv()
             except (EOFError, OSError):
                 return
-            if isinstance(item, BaseException):
-                raise item
-            deliver(item)
+            if isinstance(event, TrainerFailed):
+                raise TrainerError(f"{event.error}: {event.message}")
+            deliver(event)
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop the child and reap it (no zombie), then close both pipes."""
-        self.send("stop")
+        self.send(Stop())
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.terminate()

@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from .training import RunResult, Trainer
-from .training.snapshot import plane_grid
+from ..training import EpochResult, RunResult, Trainer
+from ..training.snapshot import plane_grid
 
 # Refreshing Rich every epoch would cost more than a small net's epoch.
 UPDATE_SECONDS = 0.1
@@ -37,7 +37,7 @@ def run_with_progress(trainer: Trainer, epochs: int, console: Console | None = N
         t0 = time.perf_counter()
         state = {"next": t0 + UPDATE_SECONDS}
 
-        def on_epoch(r) -> None:
+        def on_epoch(r: EpochResult) -> None:
             now = time.perf_counter()
             if now < state["next"]:
                 return
@@ -109,6 +109,7 @@ def boundary_chart(trainer: Trainer, cols: int = 48, rows: int = 16) -> Text:
     training points are drawn as ● (class colour) so errors stand out.
     """
     ds = trainer.dataset
+    assert ds.raw_train is not None, "tabular data has no plane to draw"
     pts = plane_grid(ds.extent, cols, rows)
     p = trainer.network.layer_outputs(ds.features(pts), dtype=np.float64)[-1]
     e = ds.extent

@@ -10,47 +10,44 @@ a reset. A refused value is put back in place and the reason is posted as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Switch, TabbedContent, TabPane
 from textual.widgets.selection_list import Selection
 
-from ..config import SPECS, Config, ConfigError, FieldSpec, format_value
+from ..config import SPECS, Config, ConfigError, Setting, format_value, hyperparameter_paths, optimizer_fields
 from ..data import DATASETS
+from ..rules import Flag, Options, PerLayer, Text
+from ..rules import Selection as SelectionRule
+from .messages import SettingChanged, SettingRefused
 
-# Which fields each tab shows, in order. Batch size sits with the data as in
-# TensorFlow Playground.
-TABS: dict[str, tuple[str, ...]] = {
-    "Data": (
-        "data.dataset", "data.points", "data.noise", "data.train_ratio",
-        "training.batch_size", "data.features", "data.csv", "data.target",
-    ),
-    "Network": (
-        "network.hidden", "network.activation", "network.output", "network.loss",
-        "network.init", "network.leaky_slope",
-    ),
-    "Training": (
-        "training.optimizer", "training.learning_rate", "training.regularization",
-        "training.regularization_rate", "training.dropout", "training.batch_norm",
-        "training.momentum", "training.beta1", "training.beta2", "training.rho",
-        "training.epsilon", "training.seed", "training.epochs",
-    ),
-}
 
-# Optimizer parameters shown only for the optimizers that use them.
-OPTIMIZER_FIELDS = {
-    "training.momentum": ("momentum", "nesterov"),
-    "training.beta1": ("adam",),
-    "training.beta2": ("adam",),
-    "training.rho": ("rmsprop",),
-    "training.epsilon": ("adagrad", "rmsprop", "adam"),
-}
+def tabs() -> dict[str, tuple[str, ...]]:
+    """Which fields each tab shows, in order. Batch size sits with the data as in
+    TensorFlow Playground; every optimizer hyperparameter the registry declares
+    follows the optimizer's other settings."""
+    return {
+        "Data": (
+            "data.dataset", "data.points", "data.noise", "data.train_ratio",
+            "training.batch_size", "data.features", "data.csv", "data.target",
+        ),
+        "Network": (
+            "network.hidden", "network.activation", "network.output", "network.loss",
+            "network.init", "network.leaky_slope",
+        ),
+        "Training": (
+            "training.optimizer", "training.learning_rate", "training.regularization",
+            "training.regularization_rate", "training.dropout", "training.batch_norm",
+            *hyperparameter_paths(), "training.seed", "training.epochs",
+        ),
+    }
 
 
 def widget_id(path: str) -> str:
@@ -58,9 +55,9 @@ def widget_id(path: str) -> str:
 
 
 class SpecValidator(Validator):
-    """Checks typed text with the field's own parser (the one --set uses)."""
+    """Checks typed text with the field's own rule (the one --set uses)."""
 
-    def __init__(self, spec: FieldSpec) -> None:
+    def __init__(self, spec: Setting) -> None:
         super().__init__()
         self.spec = spec
 
@@ -75,26 +72,15 @@ class SpecValidator(Validator):
 class SettingsPanel(VerticalScroll):
     """Three tabs of settings; edits become SettingChanged messages."""
 
-    class SettingChanged(Message):
-        def __init__(self, path: str, config: Config) -> None:
-            super().__init__()
-            self.path = path
-            self.config = config
-
-    class SettingRefused(Message):
-        def __init__(self, path: str, reason: str) -> None:
-            super().__init__()
-            self.path = path
-            self.reason = reason
-
-    def __init__(self, config: Config, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, config: Config, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.config = config
         self._syncing = False
+        self._tabs = tabs()
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="settings-tabs"):
-            for title, paths in TABS.items():
+            for title, paths in self._tabs.items():
                 with TabPane(title, id=f"tab-{title.lower()}"):
                     for path in paths:
                         yield from self._field(SPECS[path])
@@ -111,40 +97,23 @@ class SettingsPanel(VerticalScroll):
                         regenerate.tooltip = "Draw new data with the next seed and reset"
                         yield regenerate
 
-    def _field(self, spec: FieldSpec) -> ComposeResult:
+    def _field(self, spec: Setting) -> ComposeResult:
         """One labelled control on one line (the feature list below its label)."""
-        value = self.config.get(spec.path)
         wid = widget_id(spec.path)
         tooltip = f"{spec.path}: {spec.help}. Allowed: {spec.allowed()}."
         label = Label(spec.key.replace("_", " "), classes="field-label")
         label.tooltip = tooltip
-        if spec.kind == "choice":
-            control = Select(
-                [(c, c) for c in spec.choices], value=value, allow_blank=False, id=wid,
-                compact=True,
-            )
-        elif spec.kind == "bool":
-            control = Switch(value=value, id=wid)
-        elif spec.kind == "name_list":
-            control = SelectionList(
-                *(Selection(name, name, name in value) for name in spec.choices),
-                id=wid, classes="features", compact=True,
-            )
-        else:
-            control = Input(
-                format_value(value), id=wid, validators=[SpecValidator(spec)],
-                validate_on=["changed", "submitted", "blur"], compact=True,
-                placeholder=spec.allowed() if spec.kind in ("names", "str") else "",
-            )
+        control = _control(spec, self.config.get(spec.path), wid)
         control.tooltip = tooltip
-        row = Vertical if spec.kind == "name_list" else Horizontal
+        listed = isinstance(spec.rule, SelectionRule)
+        row = Vertical if listed else Horizontal
         with row(classes="field", id=f"{wid}-row"):
             yield label
             yield control
-            if spec.kind == "name_list":
+            if listed:
                 # The list's ticks differ only by colour; say it in words too
                 # (NO_COLOR and 16-colour terminals).
-                yield Label(_using(value), id=f"{wid}-summary", classes="summary")
+                yield Label(_using(self.config.get(spec.path)), id=f"{wid}-summary", classes="summary")
 
     def on_mount(self) -> None:
         self._update_visibility()
@@ -155,7 +124,7 @@ class SettingsPanel(VerticalScroll):
         self.config = config
         self._syncing = True
         try:
-            for paths in TABS.values():
+            for paths in self._tabs.values():
                 for path in paths:
                     self._show(path, config.get(path))
         finally:
@@ -185,7 +154,8 @@ class SettingsPanel(VerticalScroll):
         """Show only the fields that matter for the current choices."""
         cfg = self.config
         info = DATASETS[cfg.data.dataset]
-        shown = {path: cfg.training.optimizer in users for path, users in OPTIMIZER_FIELDS.items()}
+        used = optimizer_fields(cfg.training.optimizer)
+        shown = {path: path in used for path in hyperparameter_paths()}
         shown.update({
             "data.points": not info.fixed_points,
             "data.noise": not info.fixed_points,
@@ -196,7 +166,7 @@ class SettingsPanel(VerticalScroll):
             self.query_one(f"#{widget_id(path)}-row").display = show
 
     # ---- edits ----------------------------------------------------------------
-    def _apply(self, path: str, make) -> None:
+    def _apply(self, path: str, make: Callable[[Config], Config]) -> None:
         if self._syncing:
             return
         old = self.config
@@ -209,15 +179,15 @@ class SettingsPanel(VerticalScroll):
             new = new.validate()
         except ConfigError as exc:
             self._show(path, old.get(path))  # refused in place: the old value returns
-            self.post_message(self.SettingRefused(path, str(exc)))
+            self.post_message(SettingRefused(path, str(exc)))
             return
         if new == old:
             return
         self.config = new
         self._update_visibility()
-        if SPECS[path].kind == "name_list":
+        if isinstance(SPECS[path].rule, SelectionRule):
             self.query_one(f"#{widget_id(path)}-summary", Label).update(_using(new.get(path)))
-        self.post_message(self.SettingChanged(path, new))
+        self.post_message(SettingChanged(path, new))
 
     @on(Select.Changed)
     def _select(self, event: Select.Changed) -> None:
@@ -235,7 +205,9 @@ class SettingsPanel(VerticalScroll):
     def _features(self, event: SelectionList.SelectedChanged) -> None:
         path = _path_of(event.selection_list.id)
         if path:
-            order = SPECS[path].choices
+            rule = SPECS[path].rule
+            assert isinstance(rule, SelectionRule)
+            order = rule.options.names()
             chosen = [name for name in order if name in event.selection_list.selected]
             self._apply(path, lambda c: c.with_value(path, chosen))
 
@@ -264,7 +236,26 @@ class SettingsPanel(VerticalScroll):
         self._show("network.hidden", self.config.network.hidden)
 
 
-def _using(names) -> str:
+def _control(spec: Setting, value: Any, wid: str) -> Widget:
+    """The form control a setting's rule calls for."""
+    rule = spec.rule
+    if isinstance(rule, Options):
+        return Select([(c, c) for c in rule.names()], value=value, allow_blank=False, id=wid, compact=True)
+    if isinstance(rule, Flag):
+        return Switch(value=value, id=wid)
+    if isinstance(rule, SelectionRule):
+        return SelectionList(
+            *(Selection(name, name, name in value) for name in rule.options.names()),
+            id=wid, classes="features", compact=True,
+        )
+    return Input(
+        format_value(value), id=wid, validators=[SpecValidator(spec)],
+        validate_on=["changed", "submitted", "blur"], compact=True,
+        placeholder=spec.allowed() if isinstance(rule, (PerLayer, Text)) else "",
+    )
+
+
+def _using(names: Iterable[str]) -> str:
     return "using: " + ", ".join(names)
 
 

@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config, ConfigError
-from .data import DataError
+from ..config import Config, ConfigError
+from ..data import DataError
 
 __all__ = ["DEFAULT_PRESET", "PresetInfo", "list_presets", "load_preset", "preset_dir"]
 
@@ -20,9 +20,9 @@ DEFAULT_PRESET = "spiral"
 
 
 def preset_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    installed = here / "presets"
-    return installed if installed.is_dir() else here.parent / "presets"
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "presets"
+    return installed if installed.is_dir() else package.parent / "presets"
 
 
 @dataclass(frozen=True)

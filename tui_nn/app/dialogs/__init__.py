@@ -1,0 +1,1 @@
+"""Small modal dialogs: asking where to save a file."""

@@ -1,0 +1,1 @@
+"""Files: presets (TOML), model files (.npz) and data written out as CSV."""

@@ -1,0 +1,121 @@
+"""Every message between the app and the trainer, as small frozen dataclasses.
+
+Commands go from the app to the session loop; events come back: a
+``Snapshot`` of the run (with the session's ``RunStatus`` in it), a
+``Notice`` for the user, or ``TrainerFailed`` when the loop died. They are
+pickled across the process boundary, so each holds only plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..config import Config
+from ..training.snapshot import Snapshot
+from ..training.state import RunState, RunStatus
+
+__all__ = [
+    "Command", "Event", "ExportData", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
+    "SaveModel", "SetGrid", "SetLive", "Severity", "Snapshot", "Step", "Stop", "Toggle", "TrainerFailed",
+]
+
+
+# ---- commands: app -> session -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Play:
+    """Start training (after a divergence: try again from the last good weights)."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    pass
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """Play if paused, pause if running: the space bar."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """Train ``epochs`` epochs, then pause."""
+
+    epochs: int = 1
+
+
+@dataclass(frozen=True)
+class Reset:
+    """A new trainer for ``config`` (None: the same config again), epoch 0."""
+
+    config: Config | None = None
+    reason: str = "Weights reset."
+
+
+@dataclass(frozen=True)
+class SetLive:
+    """Change a live setting (see ``Setting.live``) while the weights stay."""
+
+    path: str
+    value: object
+
+
+@dataclass(frozen=True)
+class SetGrid:
+    """The plane's picture size in pixels (cols, rows) the app draws."""
+
+    cols: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class SaveModel:
+    path: str
+
+
+@dataclass(frozen=True)
+class ExportData:
+    path: str
+
+
+@dataclass(frozen=True)
+class Stop:
+    pass
+
+
+Command = Play | Pause | Toggle | Step | Reset | SetLive | SetGrid | SaveModel | ExportData | Stop
+
+
+# ---- events: session -> app ------------------------------------------------------------
+
+
+class Severity(StrEnum):
+    INFORMATION = "information"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A one-off message for the user (a file saved, a change refused).
+
+    ``config`` is set when a settings change was refused: it is the config
+    still in force, so the app can put its form back in step.
+    """
+
+    text: str
+    severity: Severity = Severity.INFORMATION
+    config: Config | None = None
+
+
+@dataclass(frozen=True)
+class TrainerFailed:
+    """The session loop died of an exception (a bug): its type and message."""
+
+    error: str
+    message: str
+
+
+Event = Snapshot | Notice | TrainerFailed
