@@ -334,3 +334,36 @@ def test_trainer_process_stops_when_the_app_is_killed(tmp_path):
         time.sleep(0.1)
     os.kill(child, signal.SIGKILL)
     raise AssertionError("the trainer process outlived the app")
+
+
+XOR_BY_HAND = [np.array([[5.0, -7.0], [5.0, -7.0]]), np.array([[-11.0], [-11.0]])]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_xor_by_hand_opened_by_the_cli_keeps_its_weights(size, monkeypatch):
+    """`tui-nn xor-by-hand` as a learner starts it: the CLI builds the config and
+    opens the app (here under Pilot, at a real terminal size). Once the form's
+    mount events have settled, the hand-set weights are still in force."""
+    from tui_nn.cli import main
+
+    checked = []
+
+    def run_app(config):
+        async def drive() -> None:
+            app = PlaygroundApp(config)
+            async with app.run_test(size=size) as pilot:
+                await wait_for(pilot, lambda: app.snapshot is not None, what="first snapshot")
+                await pilot.pause(1.0)  # anything the mounting form would send has arrived
+                snap = app.snapshot
+                assert snap.last.train_metric == 1.0 and snap.last.test_metric == 1.0
+                for got, want in zip(snap.weights, XOR_BY_HAND):
+                    np.testing.assert_array_equal(got, want)
+                assert "Reset" not in status_text(app)
+                assert app.config.weights is not None
+                checked.append(size)
+
+        asyncio.run(drive())
+
+    monkeypatch.setattr("tui_nn.app.run_app", run_app)
+    assert main(["xor-by-hand"]) == 0
+    assert checked == [size]

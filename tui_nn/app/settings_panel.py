@@ -11,7 +11,6 @@ a reset. A refused value is put back in place and the reason is posted as
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
 from textual import on
@@ -172,10 +171,12 @@ class SettingsPanel(VerticalScroll):
         old = self.config
         try:
             new = make(old)
-            if new.weights is not None and SPECS[path].section in ("data", "network"):
-                # Hand-set weights fit one architecture only; a new shape starts
-                # from the initialiser instead.
-                new = replace(new, weights=None)
+            if new.get(path) == old.get(path):
+                # A control reporting the value it was given (a Select does so
+                # when it mounts): nothing changed, and nothing may be reset.
+                return
+            # Hand-set weights stay: the trainer keeps them if they still fit
+            # the network, and says so if it has to draw new ones.
             new = new.validate()
         except ConfigError as exc:
             self._show(path, old.get(path))  # refused in place: the old value returns

@@ -13,6 +13,7 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import singledispatchmethod
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from ..config import Config
 from ..io.data_csv import write_data_csv
 from ..io.model_files import save_model
 from ..training.state import RunState, RunStatus
-from ..training.trainer import Trainer
+from ..training.trainer import Trainer, WeightsMismatch
 from .protocol import (
     Command, Event, ExportData, Notice, Pause, Play, Reset, SaveModel, SetGrid, SetLive, Severity, Step,
     Stop, Toggle,
@@ -185,10 +186,19 @@ class Session:
     @_on.register
     def _reset(self, command: Reset) -> None:
         config = command.config or self.trainer.config
-        self.trainer = Trainer(config, track_layers=True)
+        reason = command.reason
+        try:
+            self.trainer = Trainer(config, track_layers=True)
+        except WeightsMismatch:
+            # The change gave the network other shapes: the hand-set weights
+            # cannot come along, and the app's config must lose them too.
+            config = replace(config, weights=None)
+            self.trainer = Trainer(config, track_layers=True)
+            reason += " The hand-set weights do not fit the new network: it starts from the initialiser."
+            self.publish(Notice(reason, Severity.WARNING, config=config))
         self.target = config.training.epochs or None
         self.state = RunState.PAUSED
-        self.note = f"{command.reason} Paused at epoch 0."
+        self.note = f"{reason} Paused at epoch 0."
 
     @_on.register
     def _set_live(self, command: SetLive) -> None:

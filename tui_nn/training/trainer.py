@@ -28,7 +28,7 @@ from .snapshot import Snapshot, plane_pictures
 from .state import EpochResult, Outcome, RunResult, RunStatus
 from .targets import Targets
 
-__all__ = ["EpochResult", "RunResult", "Trainer", "build_dataset_for"]
+__all__ = ["EpochResult", "RunResult", "Trainer", "WeightsMismatch", "build_dataset_for"]
 
 # Streams of the run's seed: the data uses [seed, 0] (see tui_nn.data).
 INIT_STREAM, SHUFFLE_STREAM, DROPOUT_STREAM = 1, 2, 3
@@ -36,6 +36,10 @@ INIT_STREAM, SHUFFLE_STREAM, DROPOUT_STREAM = 1, 2, 3
 HISTORY_COLUMNS = (
     "epoch", "train_loss", "test_loss", "train_metric", "test_metric",
 )
+
+
+class WeightsMismatch(ConfigError):
+    """Hand-set weights whose shapes do not fit the configured network."""
 
 
 def build_dataset_for(config: Config) -> Dataset:
@@ -62,7 +66,7 @@ def build_network(config: Config, dataset: Dataset, output: str, loss: str) -> N
         try:
             network.set_weights(config.weights)
         except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+            raise WeightsMismatch(str(exc)) from None
     return network
 
 
