@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -17,6 +18,7 @@ import pytest
 
 pytest.importorskip("textual")
 
+from rich.text import Text as RichText  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 
 from tui_nn.app.app import PlaygroundApp, StatusLine  # noqa: E402
@@ -24,6 +26,7 @@ from tui_nn.app.screens.help import HelpScreen  # noqa: E402
 from tui_nn.app.settings_panel import SettingsPanel, widget_id  # noqa: E402
 from tui_nn.app.widgets import DecisionGrid  # noqa: E402
 from tui_nn.io.presets import load_preset  # noqa: E402
+from tui_nn.training import Trainer  # noqa: E402
 
 
 def async_test(fn: Callable[..., Awaitable[None]]) -> Callable[..., None]:
@@ -103,18 +106,29 @@ async def test_n_advances_exactly_one_epoch():
 
 
 @async_test
-async def test_reset_returns_to_epoch_zero_with_the_seeds_weights():
+async def test_r_draws_new_weights_and_shift_r_goes_back_to_the_seeds():
     async with playground() as (app, pilot):
         initial = [w.copy() for w in app.snapshot.weights]
+        points = app.snapshot.train_points.copy()
         for expected in (1, 2):
             await pilot.press("n")
             await wait_for(pilot, lambda: epoch(app) == expected)
         assert not np.allclose(app.snapshot.weights[0], initial[0])
-        await pilot.press("r")
-        await wait_for(pilot, lambda: epoch(app) == 0, what="reset")
+        draws = []
+        for draw in (1, 2, 3):  # r: a new start each time, same data
+            await pilot.press("r")
+            await wait_for(pilot, lambda: app.snapshot.epoch == 0 and f"draw {draw}" in status_text(app),
+                           what=f"draw {draw}")
+            assert app.config.network.init_seed == draw  # so a saved preset reproduces it
+            draws.append([w.copy() for w in app.snapshot.weights])
+            assert not np.allclose(draws[-1][0], initial[0])
+        assert not np.allclose(draws[0][0], draws[1][0]) and not np.allclose(draws[1][0], draws[2][0])
+        np.testing.assert_array_equal(app.snapshot.train_points, points)  # same data
+        await pilot.press("R")  # the way back: the seed's own first weights
+        await wait_for(pilot, lambda: "Back to the seed's first weights" in status_text(app), what="restore")
+        assert app.config.network.init_seed == 0 and epoch(app) == 0
         for a, b in zip(app.snapshot.weights, initial):
             np.testing.assert_array_equal(a, b)
-        assert "reset" in status_text(app).lower()
 
 
 @async_test
@@ -274,7 +288,7 @@ async def test_palette_file_commands_write_their_files(tmp_path):
                        what="files from the training process")
     with np.load(tmp_path / "m.npz") as model:
         assert int(model["epoch"]) == 1 and model["W0"].shape == (2, 8)
-    assert (tmp_path / "d.csv").read_text().splitlines()[0] == "x1,x2,label,split"
+    assert (tmp_path / "d.csv").read_text().splitlines()[0] == "x1,x2,label,target,split"
     assert load_preset(str(tmp_path / "mine.toml")).network.hidden == (8,)
     assert (tmp_path / "shot.svg").read_text().lstrip().startswith("<svg")
 
@@ -367,3 +381,109 @@ def test_xor_by_hand_opened_by_the_cli_keeps_its_weights(size, monkeypatch):
     monkeypatch.setattr("tui_nn.app.run_app", run_app)
     assert main(["xor-by-hand"]) == 0
     assert checked == [size]
+
+
+@async_test
+async def test_space_plays_from_the_settings_panel_but_types_in_a_text_field():
+    async with playground() as (app, pilot):
+        dataset = app.query_one(f"#{widget_id('data.dataset')}")
+        dataset.focus()
+        await pilot.pause()
+        assert "Esc goes back to the playground" in status_text(app)  # how to get back
+        await pilot.press("space")
+        await wait_for(pilot, lambda: state(app) == "running", what="space plays from a Select")
+        assert not getattr(dataset, "expanded", False)  # the dropdown stayed shut
+        await pilot.press("space")
+        await wait_for(pilot, lambda: state(app) == "paused", what="and pauses")
+        app.query_one(SettingsPanel).query_one("#settings-tabs").active = "tab-network"
+        await pilot.pause()
+        hidden = app.query_one(f"#{widget_id('network.hidden')}")
+        hidden.focus()
+        await pilot.pause()
+        before = hidden.value
+        await pilot.press("space")
+        await pilot.pause(0.3)
+        assert hidden.value != before and " " in hidden.value  # a space in the text
+        assert state(app) == "paused"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.query_one("#network")
+        assert "Esc goes back" not in status_text(app)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _epochs_per_second(app, pilot, seconds: float) -> tuple[float, float]:
+    """(epochs a second, trainer CPU seconds a second) over ``seconds`` of wall time."""
+    pid = app.session.process.pid
+    e0, c0, t0 = epoch(app), _cpu_seconds(pid), time.monotonic()
+    await pilot.pause(seconds)
+    dt = time.monotonic() - t0
+    return (epoch(app) - e0) / dt, (_cpu_seconds(pid) - c0) / dt
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads CPU time from /proc")
+@async_test
+async def test_the_pace_holds_the_trainer_back_without_burning_a_core():
+    app = PlaygroundApp(load_preset("circle").with_overrides(["training.epochs=0"]), pace=10.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.snapshot is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: state(app) == "running" and epoch(app) > 2)
+        rate, cpu = await _epochs_per_second(app, pilot, 1.5)
+        assert 6.0 <= rate <= 11.5, rate  # 10 epochs a second of wall time
+        assert cpu < 0.3, cpu  # waiting, not spinning: a 1 ms epoch ten times a second
+        assert "pace 10/s" in status_text(app)
+        for _ in range(4):
+            await pilot.press("right_square_bracket")  # 30, 100, 300, max
+        await wait_for(pilot, lambda: "pace max" in status_text(app), what="pace max")
+        fast, _ = await _epochs_per_second(app, pilot, 1.0)
+        assert fast > 10 * rate, (fast, rate)
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: "pace 300/s" in status_text(app), what="one step slower")
+
+
+@async_test
+async def test_b_takes_exactly_one_mini_batch_step():
+    config = load_preset("circle").with_overrides(["training.epochs=0"])
+    async with playground() as (app, pilot):
+        before = [w.copy() for w in app.snapshot.weights]
+        await pilot.press("b")
+        await wait_for(pilot, lambda: app.snapshot.run.batch == (1, 25), what="one batch of 25")
+        assert epoch(app) == 0 and "batch 1/25" in status_text(app)
+        # The very update a headless trainer makes with one step, bit for bit.
+        twin = Trainer(config)
+        twin.train_step()
+        for got, want, old in zip(app.snapshot.weights, (twin.network.W(k) for k in range(3)), before):
+            np.testing.assert_array_equal(got, want)
+            assert not np.array_equal(got, old)
+        for _ in range(24):
+            await pilot.press("b")
+        await wait_for(pilot, lambda: epoch(app) == 1, what="25 batches make an epoch")
+        assert app.snapshot.run.batch == (0, 0)
+        twin.train_epoch()  # finishes the epoch the step began
+        np.testing.assert_array_equal(app.snapshot.weights[0], twin.network.W(0))
+
+
+@async_test
+async def test_advice_is_readable_in_full_at_80x24():
+    app = PlaygroundApp(load_preset("diverge"), pace=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.snapshot is not None)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: state(app) == "diverged", what="the loss blows up")
+        await pilot.pause(0.2)
+        advice = app.snapshot.run.note
+        assert advice.startswith("Diverged at epoch") and advice.endswith("try another loss.")
+        status = app.query_one(StatusLine)
+        text = str(status.render())
+        assert advice in text
+        # Every line of it, wrapped at the widget's width on an 80x24 screen, has a row.
+        width = status.content_size.width
+        needed = sum(len(RichText(part).wrap(app.console, width)) for part in text.split("\n"))
+        assert status.content_size.height >= needed >= 3, (status.content_size, needed)
+        assert status.region.bottom <= app.screen.region.bottom - 1  # above the footer

@@ -122,7 +122,7 @@ def test_data_export_matches_what_the_network_sees(tmp_path, capsys):
     out = tmp_path / "spiral.csv"
     assert main(["data", "circle", "--set", "data.features=x1,x2,x1^2", "--out", str(out)]) == 0
     rows = list(csv.reader(out.open()))
-    assert rows[0] == ["x1", "x2", "x1^2", "label", "split"]
+    assert rows[0] == ["x1", "x2", "x1^2", "label", "target", "split"]
     body = rows[1:]
     assert len(body) == 500
     assert {r[-1] for r in body} == {"train", "test"}
@@ -130,6 +130,15 @@ def test_data_export_matches_what_the_network_sees(tmp_path, capsys):
     for r in body[:20]:
         assert float(r[2]) == pytest.approx(float(r[0]) ** 2)
         assert r[3] in ("0", "1")
+        assert float(r[4]) == float(r[3])  # a sigmoid output is trained towards 0/1
+
+
+def test_data_export_says_what_a_tanh_output_is_trained_towards(tmp_path):
+    out = tmp_path / "pm1.csv"
+    assert main(["data", "circle", "--set", "network.output=tanh", "--out", str(out)]) == 0
+    rows = list(csv.reader(out.open()))
+    assert rows[0][2:4] == ["label", "target"]
+    assert {(r[2], r[3]) for r in rows[1:]} == {("0", "-1.0"), ("1", "1.0")}
 
 
 def test_presets_lists_every_file(capsys):
@@ -184,4 +193,6 @@ def test_diverged_regression_json_is_strict_json(capsys):
     data = json.loads(out, parse_constant=lambda name: pytest.fail(f"non-JSON constant {name}"))
     assert data["status"] == "diverged"
     # The reported figures are those of the weights kept (the last good epoch).
-    assert data["train_rmse"] is not None and data["total_epochs"] == 0
+    # The diverge preset climbs for several epochs first (its lesson), then the
+    # epoch that blew up is rolled back.
+    assert data["train_rmse"] is not None and data["total_epochs"] == data["epochs"] - 1 >= 5

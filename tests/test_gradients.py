@@ -27,6 +27,7 @@ PAIRS = [
     ("sigmoid", "bce", 1),
     ("sigmoid", "mse", 1),
     ("tanh", "mse", 1),
+    ("tanh", "square", 1),
     ("linear", "mse", 1),
     ("linear", "mae", 1),
     ("softmax", "cce", 3),
@@ -116,6 +117,8 @@ def loss_by_hand(loss: str, p: np.ndarray, y: np.ndarray) -> float:
     """The batch-mean loss written out from its textbook formula."""
     if loss == "mse":
         return float(np.mean((p - y) ** 2))
+    if loss == "square":
+        return float(0.5 * np.mean((p - y) ** 2))
     if loss == "mae":
         return float(np.mean(np.abs(p - y)))
     if loss == "bce":
@@ -309,7 +312,7 @@ def _penalty_gradients_seen_by_the_optimizer(reg: str, rate: float):
     return net, seen
 
 
-@pytest.mark.parametrize("reg,rate", [("l2", 0.3), ("l1", 0.05)])
+@pytest.mark.parametrize("reg,rate", [("l2", 0.3)])
 def test_penalty_gradient_as_the_trainer_applies_it(reg: str, rate: float) -> None:
     net, seen = _penalty_gradients_seen_by_the_optimizer(reg, rate)
     for params, grad in seen:
@@ -323,6 +326,45 @@ def test_penalty_gradient_as_the_trainer_applies_it(reg: str, rate: float) -> No
         assert np.all(grad[net.penalty_mask == 1] != 0.0)
     # The two steps saw different weights (the optimizer really moved them).
     assert not np.array_equal(seen[0][0], seen[1][0])
+
+
+def test_l1_shrinks_after_the_step_and_kills_weights_that_cross_zero() -> None:
+    """TF Playground's L1: the optimizer sees the data gradient only (zero here);
+    then every weight moves lr * rate towards zero, and one that would cross
+    zero is set to exactly 0 and stays there (a dead link). Biases and
+    batch-norm parameters are never shrunk."""
+    net, seen = _penalty_gradients_seen_by_the_optimizer("l1", 0.05)
+    assert all(np.all(grad == 0.0) for _, grad in seen)  # no L1 term through the optimizer
+    before, after_first = seen[0][0], seen[1][0]
+    shrink = 0.05 * 0.05  # lr * rate
+    w0, w1 = before[net.penalty_mask == 1], after_first[net.penalty_mask == 1]
+    crossing = np.abs(w0) < shrink
+    np.testing.assert_allclose(w1[~crossing], w0[~crossing] - shrink * np.sign(w0[~crossing]), rtol=0, atol=1e-15)
+    assert np.all(w1[crossing] == 0.0)
+    np.testing.assert_array_equal(after_first[net.penalty_mask == 0], before[net.penalty_mask == 0])
+
+
+def test_l1_dead_weights_stay_at_zero_and_count_like_tf_playground() -> None:
+    # A strong L1 on circle: many weights die and never come back while L1 is on.
+    cfg = Config().with_overrides([
+        "data.dataset=circle", "data.points=200", "data.features=x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2)",
+        "network.hidden=4,2", "training.regularization=l1", "training.regularization_rate=0.01",
+    ])
+    trainer = Trainer(cfg)
+    mask = trainer.network.penalty_mask == 1
+    dead_seen = []
+    for _ in range(60):
+        trainer.train_epoch()
+        dead = trainer.steps.dead.copy()
+        assert np.all(trainer.network.params[dead] == 0.0)
+        dead_seen.append(dead)
+    for earlier, later in zip(dead_seen, dead_seen[1:]):
+        assert np.all(later[earlier])  # once dead, dead
+    assert dead_seen[-1][mask].sum() >= 5 and not dead_seen[-1][~mask].any()
+    # L1 off: nothing holds them any more.
+    trainer.set_live("training.regularization", "none")
+    trainer.train_epoch()
+    assert not trainer.steps.dead.any()
 
 
 def test_no_penalty_gradient_when_regularization_is_off() -> None:

@@ -97,7 +97,7 @@ def _fd_wrt_p(loss, y: np.ndarray, p: np.ndarray) -> np.ndarray:
     return g
 
 
-@pytest.mark.parametrize("name", ["mse", "mae"])
+@pytest.mark.parametrize("name", ["mse", "square", "mae"])
 @pytest.mark.parametrize("shape", [(6, 1), (4, 3)])
 def test_gradient_matches_finite_differences(name: str, shape: tuple[int, int]) -> None:
     rng = np.random.default_rng(3)
@@ -108,6 +108,17 @@ def test_gradient_matches_finite_differences(name: str, shape: tuple[int, int]) 
     got = loss.gradient(y, p, out)
     assert got is out
     np.testing.assert_allclose(got, _fd_wrt_p(loss, y, p), rtol=1e-6, atol=1e-9)
+
+
+def test_square_is_tf_playgrounds_half_squared_error() -> None:
+    # TF Playground's Errors.SQUARE: error 1/2 (output - target)^2, derivative output - target;
+    # tui-nn averages both over the batch, as TF Playground's loss and update do.
+    y = col(1.0, -1.0, 1.0)
+    p = col(0.5, -1.0, -0.5)
+    assert get_loss("square").value(y, p, p) == pytest.approx((0.125 + 0.0 + 1.125) / 3, rel=1e-15)
+    assert get_loss("square").value(y, p, p) == pytest.approx(get_loss("mse").value(y, p, p) / 2, rel=1e-15)
+    got = get_loss("square").gradient(y, p, np.empty_like(p))
+    np.testing.assert_allclose(got[:, 0], [(0.5 - 1.0) / 3, 0.0, (-0.5 - 1.0) / 3], rtol=1e-15)
 
 
 def test_unfused_cross_entropy_gradients_match_hand_formulas() -> None:

@@ -37,6 +37,9 @@ from .rules import (
     Section,
     Setting,
     format_value,
+    name_shown,
+    printable,
+    quoted,
     setting,
 )
 
@@ -81,6 +84,9 @@ class NetworkConfig(Section):
     )
     loss: str = setting(Options(lambda: ("auto", *LOSSES.names())), "auto", "loss function (auto: from the task)")
     init: str = setting(Options(INITIALIZERS.names), "glorot", "weight initialisation")
+    init_seed: int = setting(
+        Interval(int, 0, 2**32 - 1), 0, "which draw of initial weights: 0 is the seed's own first one"
+    )
     leaky_slope: float = setting(Interval(float, 0.0, 1.0), 0.01, "negative slope of leaky_relu")
 
     def activations(self) -> tuple[str, ...]:
@@ -107,6 +113,10 @@ class TrainingConfig(Section):
     dropout: float = setting(Interval(float, 0.0, 0.9), 0.0, "share of hidden neurons dropped while training")
     batch_norm: bool = setting(Flag(), False, "normalise each hidden layer per mini-batch")
     seed: int = setting(SEED, 0, "seeds the data, weights, shuffling and dropout")
+    shuffle: str = setting(
+        Options(("epoch", "once")), "epoch",
+        "reshuffle the training rows every epoch, or keep one shuffled order (as TF Playground does)", live=True,
+    )
     # The optimizers' hyperparameters that differ from their declared
     # defaults, as sorted (name, value) pairs: one canonical form, so two
     # configs that mean the same compare equal.
@@ -348,7 +358,7 @@ class Config:
         extra = set(doc) - {"name", "description", "data", "network", "training", "weights"}
         if extra:
             raise ConfigError(
-                f"{source}: unknown key {sorted(extra)[0]!r}: allowed name, description, "
+                f"{source}: unknown key {quoted(sorted(extra)[0])}: allowed name, description, "
                 "[data], [network], [training], [weights]"
             )
         for key in ("name", "description"):
@@ -364,7 +374,7 @@ class Config:
                 path = f"{section}.{key}"
                 if path not in SPECS:
                     known = ", ".join(f.key for f in FIELDS if f.section == section)
-                    raise ConfigError(f"{source}: unknown setting {path}: allowed {known}")
+                    raise ConfigError(f"{source}: unknown setting {section}.{name_shown(key)}: allowed {known}")
                 cfg = cfg.with_value(path, value)
         if "weights" in doc:
             cfg = replace(cfg, weights=_parse_weights(doc["weights"], source))
@@ -375,7 +385,11 @@ class Config:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+            raise ConfigError(f"{source}: not valid TOML: {printable(str(exc))}") from None
+        except ValueError as exc:  # an integer of more than 4300 digits
+            raise ConfigError(f"{source}: not a usable preset: {printable(str(exc)).split(';')[0]}") from None
+        except RecursionError:
+            raise ConfigError(f"{source}: not a usable preset: arrays or tables nested too deeply") from None
         return cls.from_mapping(doc, source=source)
 
     def to_mapping(self) -> dict[str, Any]:
@@ -416,9 +430,9 @@ def _parse_weights(table: Any, source: str) -> Weights:
         try:
             W = tuple(tuple(float(v) for v in row) for row in table[f"W{k}"])
             b = tuple(float(v) for v in table[f"b{k}"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ConfigError(
-                f"{source}: weights.W{k} must be a list of rows of numbers and weights.b{k} a list of numbers"
+                f"{source}: weights.W{k} must be a list of rows of finite numbers and weights.b{k} a list of numbers"
             ) from None
         if not all(math.isfinite(v) for row in W for v in row) or not all(math.isfinite(v) for v in b):
             raise ConfigError(f"{source}: weights.W{k} and weights.b{k} must be finite numbers")
@@ -426,7 +440,7 @@ def _parse_weights(table: Any, source: str) -> Weights:
         k += 1
     unknown = set(table) - {f"W{i}" for i in range(k)} - {f"b{i}" for i in range(k)}
     if unknown:
-        raise ConfigError(f"{source}: unknown key weights.{sorted(unknown)[0]}: expected W0, b0, W1, b1, ...")
+        raise ConfigError(f"{source}: unknown key weights.{name_shown(sorted(unknown)[0])}: expected W0, b0, W1, b1, ...")
     if not layers:
         raise ConfigError(f"{source}: [weights] is empty: expected W0, b0, W1, b1, ...")
     return tuple(layers)

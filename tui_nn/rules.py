@@ -20,12 +20,16 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 __all__ = [
     "ConfigError",
+    "name_shown",
+    "printable",
+    "quoted",
     "Section",
     "Setting",
     "setting",
@@ -47,6 +51,30 @@ class ConfigError(ValueError):
     """A one-line, user-facing message naming the setting, the value and what is allowed."""
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters (newlines, escape sequences) shown as
+    escapes: a message stays one line and cannot steer the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A name from a file (a key, a column) as an error shows it: quoted,
+    escaped, and cut to ``limit`` characters."""
+    cut = text if len(text) <= limit else text[:limit] + "..."
+    return "'" + printable(cut).replace("'", "\\'") + "'"
+
+
+_PLAIN = re.compile(r"[\w.^*()+/-]{1,40}")
+
+
+def name_shown(text: str) -> str:
+    """A key or column name as a message shows it: as it is when it is a plain
+    name (x1, training.seed), else quoted and escaped."""
+    return text if _PLAIN.fullmatch(text) else quoted(text)
+
+
 def format_value(value: object, *, quote_text: bool = False) -> str:
     """A setting's value as a user would type it: 0.1, 8,8, true.
 
@@ -54,10 +82,13 @@ def format_value(value: object, *, quote_text: bool = False) -> str:
     show ``'0.1'`` for text, ``0.1`` for a number).
     """
     if isinstance(value, str):
-        return repr(value) if quote_text else value
+        return quoted(value, 60) if quote_text else printable(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, numbers.Integral):
+        digits = str(abs(int(value))) if int(value).bit_length() < 14000 else ""
+        if not digits or len(digits) > 15:  # a 300-digit number is shown by its size
+            return f"{'-' if value < 0 else ''}1e+{len(digits) - 1 if digits else 'many'} (about)"
         return str(int(value))
     if isinstance(value, numbers.Real):
         return f"{float(value):g}"
@@ -125,8 +156,12 @@ class Interval(Rule[Any]):
                 value = int(as_float)
             number: float = int(value)
         else:
-            number = float(value)
-        if not (math.isfinite(number) and self.low <= number and (self.high is None or number <= self.high)):
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond any float: 1 with 309 zeros
+                raise self.refuse(path, value, f"is out of range: allowed {self.allowed()}") from None
+        finite = isinstance(number, int) or math.isfinite(number)  # (a huge int has no float)
+        if not (finite and self.low <= number and (self.high is None or number <= self.high)):
             raise self.refuse(path, number, f"is out of range: allowed {self.allowed()}")
         return number
 

@@ -13,12 +13,14 @@ Every widget gets every snapshot and redraws at its own pace (see
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from functools import partial
 from typing import ClassVar
 
-from textual import on
-from textual.app import App, ComposeResult
+from textual import events, on
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header
 from textual.worker import Worker, WorkerState
@@ -27,18 +29,22 @@ from ..config import SPECS, Config, ConfigError
 from ..io.presets import list_presets, load_preset
 from ..session.process import SessionProcess
 from ..session.protocol import (
-    Command, Event, Notice, Reset, SetGrid, SetLive, Snapshot, Step, Toggle,
+    Command, Event, Notice, Reset, SetGrid, SetLive, Snapshot,
 )
 from .commands import PaletteEntry, PlaygroundCommands
 from .messages import NoticeReceived, SettingChanged, SettingRefused, SnapshotReady
 from .screens.help import HelpScreen
+from .bindings import BINDINGS, DEFAULT_PACE
+from .run_actions import RunActions
 from .saving import SaveActions
 from .settings_panel import SettingsPanel
 from .status import StatusLine
 from .widgets import DecisionGrid, GradientChart, LossChart, NetworkView, WeightHistogram
 
-# TensorFlow Playground's learning-rate choices, extended to 10.
-LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+SETTINGS_HINT = (
+    "In the settings: Tab moves, Enter applies a value, space plays (not inside a text field), "
+    "Esc goes back to the playground."
+)
 
 RESET_REASONS = {
     "data": "Reset: the data changed.",
@@ -47,52 +53,27 @@ RESET_REASONS = {
 }
 
 
-class PlaygroundApp(SaveActions):
+class PlaygroundApp(RunActions, SaveActions):
     TITLE = "tui-nn"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PlaygroundCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (50, "-very-tall")]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_run", "Play/Pause", id="run.toggle",
-                tooltip="Start or pause training"),
-        Binding("n", "step", "Step", id="run.step", tooltip="Train exactly one epoch"),
-        Binding("r", "reset", "Reset", id="run.reset", tooltip="New random weights, same data"),
-        Binding("g", "regenerate", "New data", id="data.regenerate",
-                tooltip="Draw new data (next seed) and reset"),
-        Binding("plus,equals_sign", "lr_up", "LR+", key_display="+", id="lr.up",
-                tooltip="Learning rate one step up the ladder 0.00001 ... 10"),
-        Binding("minus", "lr_down", "LR-", key_display="-", id="lr.down",
-                tooltip="Learning rate one step down the ladder"),
-        Binding("t", "toggle_test", "Test pts", id="view.test", tooltip="Show or hide the test points"),
-        Binding("d", "toggle_discretize", "Discretize", id="view.discretize",
-                tooltip="Show the hard decision instead of confidence"),
-        Binding("l", "toggle_log", "Log loss", id="view.log", show=False,
-                tooltip="Loss chart on a logarithmic axis"),
-        Binding("s", "toggle_settings", "Settings", id="view.settings",
-                tooltip="Show or hide the settings panel"),
-        Binding("v", "toggle_gradients", "Grads", id="view.gradients", show=False,
-                tooltip="Swap the loss chart and the gradient chart (narrow terminals)"),
-        Binding("w", "toggle_weights", "Weights", id="view.weights", show=False,
-                tooltip="Swap the gradient chart and the weight distributions (shorter terminals)"),
-        Binding("escape", "focus_main", "Leave field", show=False, id="focus.main",
-                tooltip="Leave a settings field and give the keys back to the playground"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="help.show",
-                tooltip="Every key and what each panel shows"),
-        Binding("q,ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit tui-nn"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
-    def __init__(self, config: Config, *, fps: float = 10.0) -> None:
+    def __init__(self, config: Config, *, fps: float = 10.0, pace: float | None = DEFAULT_PACE) -> None:
         super().__init__()
         self.config = config
+        self.start_weights = config.weights
         self.fps = fps
+        self.pace = pace
         self.snapshot: Snapshot | None = None
         self._launch_time = time.perf_counter()
         self.first_frame_seconds: float | None = None
         self.snapshots_seen = 0
         self._exiting = False
         # Forked here, before Textual starts its threads.
-        self.session: SessionProcess | None = SessionProcess(config, fps=fps)
+        self.session: SessionProcess | None = SessionProcess(config, fps=fps, pace=pace)
         self._grid_sent: tuple[int, int] = (48, 48)  # what the trainer draws the plane at
 
     # ---- layout -------------------------------------------------------------
@@ -110,7 +91,7 @@ class PlaygroundApp(SaveActions):
                         yield GradientChart(id="gradient-chart")
                         yield WeightHistogram(id="weights")
         yield StatusLine("Starting…", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.config.name
@@ -121,7 +102,7 @@ class PlaygroundApp(SaveActions):
     def _start_session(self, config: Config) -> None:
         # A restart happens with Textual's threads running: spawn, not fork.
         self._grid_sent = self._grid_size()
-        self.session = SessionProcess(config, fps=self.fps, grid=self._grid_sent, fork=False)
+        self.session = SessionProcess(config, fps=self.fps, grid=self._grid_sent, fork=False, pace=self.pace)
         self._start_relay()
 
     def _start_relay(self) -> None:
@@ -187,13 +168,13 @@ class PlaygroundApp(SaveActions):
         if event.worker.name != "trainer":
             return
         if event.state == WorkerState.SUCCESS and not self._exiting:
-            self.query_one(StatusLine).update(
+            self.query_one(StatusLine).say(
                 "⚠ The training process ended. Press r to start again."
             )
             self._stop_session(exiting=False)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.query_one(StatusLine).update(
+            self.query_one(StatusLine).say(
                 f"⚠ Training stopped by an error: {type(error).__name__}: {error}. "
                 "Press r to start again."
             )
@@ -212,10 +193,15 @@ class PlaygroundApp(SaveActions):
     def _regenerate_pressed(self) -> None:
         self.action_regenerate()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Keys mean something else in the settings form: say how to get back.
+        in_form = any(isinstance(w, SettingsPanel) for w in event.widget.ancestors_with_self)
+        self.query_one(StatusLine).set_hint(SETTINGS_HINT if in_form else "")
+
     @on(SettingRefused)
     def _setting_refused(self, message: SettingRefused) -> None:
         self.notify(message.reason, title="Value refused", severity="error")
-        self.query_one(StatusLine).update(f"Refused: {message.reason}")
+        self.query_one(StatusLine).say(f"Refused: {message.reason}")
 
     def _set_config(self, config: Config, *, reason: str, live_path: str | None = None) -> None:
         """Apply a config change made by a key or a command, not the form."""
@@ -252,47 +238,13 @@ class PlaygroundApp(SaveActions):
             self.notify(str(exc), severity="error")
             return
         self.sub_title = config.name
+        self.start_weights = config.weights
         self._set_config(config, reason=f"Loaded preset {config.name}.")
 
     # ---- actions ----------------------------------------------------------------
     def _send(self, command: Command) -> None:
         if self.session is not None:
             self.session.send(command)
-
-    def action_toggle_run(self) -> None:
-        self._send(Toggle())
-
-    def action_step(self) -> None:
-        self._send(Step(1))
-
-    def action_reset(self) -> None:
-        if self.session is None:
-            self._start_session(self.config)
-        else:
-            self._send(Reset(self.config, "Weights reset."))
-
-    def action_regenerate(self) -> None:
-        seed = (self.config.training.seed + 1) % (2**32)
-        config = self.config.with_value("training.seed", seed)
-        self._set_config(config, reason=f"New data (seed {seed}).")
-
-    def _move_lr(self, direction: int) -> None:
-        lr = self.config.training.learning_rate
-        if direction > 0:
-            options = [r for r in LEARNING_RATES if r > lr * (1 + 1e-9)]
-            new = options[0] if options else LEARNING_RATES[-1]
-        else:
-            options = [r for r in LEARNING_RATES if r < lr * (1 - 1e-9)]
-            new = options[-1] if options else LEARNING_RATES[0]
-        config = self.config.with_value("training.learning_rate", new)
-        self._set_config(config, reason="", live_path="training.learning_rate")
-        self.notify(f"learning rate {new:g}", timeout=1.5)
-
-    def action_lr_up(self) -> None:
-        self._move_lr(+1)
-
-    def action_lr_down(self) -> None:
-        self._move_lr(-1)
 
     def action_toggle_test(self) -> None:
         grid = self.query_one(DecisionGrid)
@@ -317,6 +269,13 @@ class PlaygroundApp(SaveActions):
 
     def action_focus_main(self) -> None:
         self.query_one("#network").focus()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Textual's own "Screenshot" saves to a fixed place and failed here; the
+        # palette's "Save screenshot" asks where and works.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

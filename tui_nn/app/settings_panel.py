@@ -76,6 +76,7 @@ class SettingsPanel(VerticalScroll):
         self.config = config
         self._syncing = False
         self._tabs = tabs()
+        self._options: dict[str, list[tuple[str, str]]] = {}  # what each list shows
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="settings-tabs"):
@@ -102,7 +103,9 @@ class SettingsPanel(VerticalScroll):
         tooltip = f"{spec.path}: {spec.help}. Allowed: {spec.allowed()}."
         label = Label(spec.key.replace("_", " "), classes="field-label")
         label.tooltip = tooltip
-        control = _control(spec, self.config.get(spec.path), wid)
+        control = _control(spec, self.config.get(spec.path), wid, self.config)
+        if isinstance(control, Select):
+            self._options[spec.path] = _select_options(spec, self.config.get(spec.path), self.config)
         control.tooltip = tooltip
         listed = isinstance(spec.rule, SelectionRule)
         row = Vertical if listed else Horizontal
@@ -133,8 +136,15 @@ class SettingsPanel(VerticalScroll):
     def _show(self, path: str, value: Any) -> None:
         widget = self.query_one(f"#{widget_id(path)}")
         if isinstance(widget, Select):
-            if widget.value != value:
-                widget.value = value
+            options = _select_options(SPECS[path], value, self.config)
+            shown = ",".join(value) if isinstance(value, tuple) else value
+            # New options pass through a blank value: no Changed may escape.
+            with widget.prevent(Select.Changed):
+                if options != self._options.get(path):
+                    widget.set_options(options)
+                    self._options[path] = options
+                if widget.value != shown:
+                    widget.value = shown
         elif isinstance(widget, Switch):
             widget.value = bool(value)
         elif isinstance(widget, SelectionList):
@@ -160,9 +170,13 @@ class SettingsPanel(VerticalScroll):
             "data.noise": not info.fixed_points,
             "data.features": info.is_2d,
             "network.leaky_slope": "leaky_relu" in cfg.network.activations(),
+            "data.csv": cfg.data.dataset == "csv",
+            "data.target": cfg.data.dataset == "csv",
         })
         for path, show in shown.items():
             self.query_one(f"#{widget_id(path)}-row").display = show
+        for path in ("network.output", "network.loss"):
+            self._show(path, cfg.get(path))  # "auto" names what it resolves to
 
     # ---- edits ----------------------------------------------------------------
     def _apply(self, path: str, make: Callable[[Config], Config]) -> None:
@@ -194,7 +208,8 @@ class SettingsPanel(VerticalScroll):
     def _select(self, event: Select.Changed) -> None:
         path = _path_of(event.select.id)
         if path and event.value is not Select.BLANK:
-            self._apply(path, lambda c: c.with_value(path, event.value))
+            # Text: the rule reads "relu,tanh" (one per layer) as well as one name.
+            self._apply(path, lambda c: c.with_text(path, str(event.value)))
 
     @on(Switch.Changed)
     def _switch(self, event: Switch.Changed) -> None:
@@ -237,11 +252,33 @@ class SettingsPanel(VerticalScroll):
         self._show("network.hidden", self.config.network.hidden)
 
 
-def _control(spec: Setting, value: Any, wid: str) -> Widget:
-    """The form control a setting's rule calls for."""
+def _select_options(spec: Setting, value: Any, config: Config) -> list[tuple[str, str]]:
+    """(label, value) of each choice: "auto" says what it resolves to; a
+    per-layer setting lists its names, plus the mix in force if there is one."""
     rule = spec.rule
-    if isinstance(rule, Options):
-        return Select([(c, c) for c in rule.names()], value=value, allow_blank=False, id=wid, compact=True)
+    if isinstance(rule, PerLayer):
+        options = [(n, n) for n in rule.options.names()]
+        if isinstance(value, tuple):
+            options.append((f"per layer: {','.join(value)}", ",".join(value)))
+        return options
+    assert isinstance(rule, Options)
+    options = [(c, c) for c in rule.names()]
+    if spec.path in ("network.output", "network.loss"):
+        try:
+            resolved = config.output_and_loss()
+        except (ConfigError, KeyError):
+            return options  # a CSV's task is known only once it is read
+        options[0] = (f"auto: {resolved[0 if spec.path == 'network.output' else 1]}", "auto")
+    return options
+
+
+def _control(spec: Setting, value: Any, wid: str, config: Config) -> Widget:
+    """The form control a setting's rule calls for: a list for names (a hidden
+    activation too: no free text to guess), a switch, a checklist, or text."""
+    rule = spec.rule
+    if isinstance(rule, (Options, PerLayer)):
+        shown = ",".join(value) if isinstance(value, tuple) else value
+        return Select(_select_options(spec, value, config), value=shown, allow_blank=False, id=wid, compact=True)
     if isinstance(rule, Flag):
         return Switch(value=value, id=wid)
     if isinstance(rule, SelectionRule):
@@ -252,7 +289,7 @@ def _control(spec: Setting, value: Any, wid: str) -> Widget:
     return Input(
         format_value(value), id=wid, validators=[SpecValidator(spec)],
         validate_on=["changed", "submitted", "blur"], compact=True,
-        placeholder=spec.allowed() if isinstance(rule, (PerLayer, Text)) else "",
+        placeholder=spec.allowed() if isinstance(rule, Text) else "",
     )
 
 

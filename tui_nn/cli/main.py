@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
 from ..config import FIELDS, Config, ConfigError, format_value
+from ..rules import printable
 from ..data import DataError
 from ..io.presets import DEFAULT_PRESET, list_presets, load_preset
 
@@ -115,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_data(args)
         return cmd_app(args)
     except (ConfigError, DataError, BadInput) as exc:
-        print(f"tui-nn: error: {exc}", file=sys.stderr)
+        # One line, whatever a file put in it (newlines, escape sequences).
+        print(f"tui-nn: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -144,11 +146,15 @@ def cmd_app(args: argparse.Namespace) -> int:
 def cmd_data(args: argparse.Namespace) -> int:
     from ..training import build_dataset_for
 
-    ds = build_dataset_for(_config_from(args))
+    config = _config_from(args)
+    ds = build_dataset_for(config)
+    from ..engine.activations import get_activation
     from ..io.data_csv import write_data_csv
+    from ..training.targets import Targets
 
+    output, _ = config.output_and_loss(ds.task)
     try:
-        out = write_data_csv(ds, args.out)
+        out = write_data_csv(ds, Targets(ds, get_activation(output)), args.out)
     except OSError as exc:
         raise BadInput(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"wrote {len(ds.X_train) + len(ds.X_test)} rows to {out}", file=sys.stderr)

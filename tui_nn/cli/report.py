@@ -82,13 +82,9 @@ def print_summary(trainer: Trainer, result: RunResult, *, saved: str | None = No
         table.add_row("RMSE", f"{last.train_metric:.4g}", f"{last.test_metric:.4g}")
         table.add_row("R²", f"{r2_train:.3f}", f"{r2_test:.3f}")
     console.print(table)
-    speed = f"{result.epochs_per_second:,.0f} epochs/s" if result.epochs else "no training"
-    console.print(
-        f"{result.epochs} epochs (total {trainer.epoch}) in {result.seconds:.2f} s, {speed}; "
-        f"{net.n_params} parameters; {cfg.training.optimizer} lr {cfg.training.learning_rate:g}; seed {cfg.training.seed}"
-    )
+    console.print(_run_line(trainer, result))
     if trainer.dataset.is_2d and result.status != "diverged":
-        console.print(boundary_chart(trainer))
+        console.print(boundary_chart(trainer, mono=console.color_system is None))
     if result.status == "diverged":
         console.print(f"[bold red]{result.message}[/]")
     else:
@@ -99,14 +95,38 @@ def print_summary(trainer: Trainer, result: RunResult, *, saved: str | None = No
         console.print(f"model saved to {saved}")
 
 
+def _run_line(trainer: Trainer, result: RunResult) -> str:
+    cfg = trainer.config
+    if result.status == "diverged":
+        # The diverged epoch was rolled back: say which one, and where the run is.
+        done = f"diverged in epoch {trainer.epoch + 1}; back at epoch {trainer.epoch}, its last finite one"
+    elif result.epochs:
+        done = f"{result.epochs} epochs in {result.seconds:.2f} s ({result.epochs_per_second:,.0f} epochs/s)"
+    else:
+        done = "no training (epochs = 0)"
+    if result.epochs and trainer.epoch != result.epochs and result.status != "diverged":
+        done += f", {trainer.epoch} in all"
+    return (
+        f"{done}; {trainer.network.n_params} parameters; {cfg.training.optimizer} "
+        f"lr {cfg.training.learning_rate:g}; seed {cfg.training.seed}"
+    )
+
+
 CLASS_COLOURS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728")
 
 
-def boundary_chart(trainer: Trainer, cols: int = 48, rows: int = 16) -> Text:
+# Without colour the classes are told by characters: the region's, then the point's.
+MONO_REGIONS = ".#+*%"
+MONO_POINTS = "oxOX@"
+
+
+def boundary_chart(trainer: Trainer, cols: int = 48, rows: int = 16, *, mono: bool = False) -> Text:
     """The decision regions over the plane with the training points, as text.
 
     Each cell is one grid sample coloured by the predicted class (or value);
-    training points are drawn as ● (class colour) so errors stand out.
+    training points are drawn as ● (class colour) so errors stand out. With
+    ``mono`` (no colour: piped output, NO_COLOR) regions and points are
+    characters, and the legend says which.
     """
     ds = trainer.dataset
     assert ds.raw_train is not None, "tabular data has no plane to draw"
@@ -118,28 +138,45 @@ def boundary_chart(trainer: Trainer, cols: int = 48, rows: int = 16) -> Text:
         c = min(cols - 1, max(0, int((x + e) / (2 * e) * cols)))
         r = min(rows - 1, max(0, int((e - y) / (2 * e) * rows)))
         marks[(r, c)] = label
+    regression = trainer.task == "regression"
+    classes = trainer.predict_classes(p)
     text = Text()
     for r in range(rows):
         for c in range(cols):
             i = r * cols + c
-            if trainer.task == "regression":
-                lo, hi = -1.0, 1.0
-                t = float(np.clip((p[i, 0] - lo) / (hi - lo), 0, 1))
-                bg = _mix(CLASS_COLOURS[0], CLASS_COLOURS[1], t)
-            else:
-                cls = int(trainer.predict_classes(p[i : i + 1])[0])
-                bg = _mix("#202020", CLASS_COLOURS[cls % len(CLASS_COLOURS)], 0.45)
-            if (r, c) in marks and trainer.task != "regression":
-                fg = CLASS_COLOURS[int(marks[(r, c)]) % len(CLASS_COLOURS)]
-                text.append("●", style=f"bold {fg} on {bg}")
-            else:
-                text.append(" ", style=f"on {bg}")
+            mark = marks.get((r, c)) if not regression else None
+            text.append_text(_cell(p[i, 0], int(classes[i]), mark, regression, mono))
         text.append("\n")
-    names = trainer.dataset.class_names
-    if names:
-        legend = "  ".join(f"[{CLASS_COLOURS[k % 5]}]■[/] {n}" for k, n in enumerate(names))
-        text.append_text(Text.from_markup(f"regions: predicted class; ● training points   {legend}"))
+    text.append_text(_legend(trainer, mono))
     return text
+
+
+def _cell(value: float, cls: int, mark: int | None, regression: bool, mono: bool) -> Text:
+    if mono:
+        if mark is not None:
+            return Text(MONO_POINTS[mark % len(MONO_POINTS)])
+        if regression:
+            return Text(" .:-=+*#%@"[int(np.clip((value + 1.0) / 2.0, 0, 0.999) * 10)])
+        return Text(MONO_REGIONS[cls % len(MONO_REGIONS)])
+    if regression:
+        bg = _mix(CLASS_COLOURS[0], CLASS_COLOURS[1], float(np.clip((value + 1.0) / 2.0, 0, 1)))
+    else:
+        bg = _mix("#202020", CLASS_COLOURS[cls % len(CLASS_COLOURS)], 0.45)
+    if mark is not None:
+        return Text("●", style=f"bold {CLASS_COLOURS[mark % len(CLASS_COLOURS)]} on {bg}")
+    return Text(" ", style=f"on {bg}")
+
+
+def _legend(trainer: Trainer, mono: bool) -> Text:
+    names = trainer.dataset.class_names
+    if trainer.task == "regression":
+        scale = "' ' low .. '@' high" if mono else "orange low .. blue high"
+        return Text(f"the output over the plane, -1 to 1: {scale}")
+    if mono:
+        parts = [f"'{MONO_REGIONS[k % 5]}' region, '{MONO_POINTS[k % 5]}' point: {n}" for k, n in enumerate(names)]
+        return Text("predicted class per cell and training points:  " + ";  ".join(parts))
+    legend = "  ".join(f"[{CLASS_COLOURS[k % 5]}]■[/] {n}" for k, n in enumerate(names))
+    return Text.from_markup(f"regions: predicted class; ● training points   {legend}")
 
 
 def _mix(a: str, b: str, t: float) -> str:

@@ -79,8 +79,9 @@ def gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, n
     """Two Gaussian clusters: class 1 around (2, 2), class 0 around (-2, -2).
 
     The per-axis variance grows linearly with noise, from 0.5 at noise 0 to 4 at
-    noise 0.5, so noise here means overlap, not label flips. TF lets the odd point
-    fall off the canvas; we redraw those so every point can be drawn on the plane.
+    noise 0.5, so noise here means overlap, not label flips. As in TF, the odd
+    point falls outside the +-6 plane (drawn at its edge); redrawing those would
+    shrink the variance (3.54 instead of 4.02 at noise 0.5).
     """
     variance = 0.5 + (4.0 - 0.5) * (noise / 0.5)
     std = np.sqrt(variance)
@@ -88,12 +89,6 @@ def gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, n
     centres = np.repeat(np.array([[2.0, 2.0], [-2.0, -2.0]]), (n_pos, n_neg), axis=0)
     labels = np.repeat(np.array([1, 0], dtype=np.int64), (n_pos, n_neg))
     points = rng.normal(centres, std)
-    # Redrawing (rather than clipping) keeps the clusters Gaussian without piling
-    # points on the border; at most a few percent are outside even at noise 0.5.
-    outside = np.any(np.abs(points) > PLANE_EXTENT, axis=1)
-    while outside.any():
-        points[outside] = rng.normal(centres[outside], std)
-        outside = np.any(np.abs(points) > PLANE_EXTENT, axis=1)
     return points, labels
 
 

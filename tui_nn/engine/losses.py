@@ -56,6 +56,23 @@ class MSE(Loss):
 
 
 @LOSSES.register
+class Square(Loss):
+    name = "square"
+    description = "TensorFlow Playground's square loss: mean 1/2 (y - p)^2"
+    tasks = frozenset({"binary", "regression"})
+
+    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
+        d = p - y
+        return float(0.5 * np.mean(d * d))
+
+    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
+        # Half of MSE's: TF Playground's output derivative p - y, averaged over the batch.
+        np.subtract(p, y, out=out)
+        out *= 1.0 / p.size
+        return out
+
+
+@LOSSES.register
 class MAE(Loss):
     name = "mae"
     description = "mean absolute error |y - p|"

@@ -23,8 +23,8 @@ from ..io.model_files import save_model
 from ..training.state import RunState, RunStatus
 from ..training.trainer import Trainer, WeightsMismatch
 from .protocol import (
-    Command, Event, ExportData, Notice, Pause, Play, Reset, SaveModel, SetGrid, SetLive, Severity, Step,
-    Stop, Toggle,
+    Command, Event, ExportData, Notice, Pause, Play, Reset, SaveModel, SetGrid, SetLive, SetPace, Severity, Step,
+    StepBatch, Stop, Toggle,
 )
 
 __all__ = ["CommandSource", "Session"]
@@ -36,11 +36,29 @@ NOTHING_TO_TRAIN = (
 
 
 class CommandSource(Protocol):
-    """queue.Queue's get/get_nowait: a queue in a thread, a pipe reader in a process."""
+    """Where commands come from: a queue in a thread, a pipe reader in a process."""
 
-    def get(self) -> Command: ...
+    def get(self) -> Command:
+        """The next command, waiting as long as it takes."""
+        ...
 
-    def get_nowait(self) -> Command: ...
+    def get_within(self, seconds: float) -> Command | None:
+        """The next command if one comes within ``seconds`` (0: only one already waiting)."""
+        ...
+
+
+class _QueueCommands:
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Command] = queue.Queue()
+
+    def get(self) -> Command:
+        return self.queue.get()
+
+    def get_within(self, seconds: float) -> Command | None:
+        try:
+            return self.queue.get(timeout=seconds) if seconds > 0 else self.queue.get_nowait()
+        except queue.Empty:
+            return None
 
 
 class Session:
@@ -52,6 +70,7 @@ class Session:
         fps: float = 10.0,
         grid: tuple[int, int] = (48, 48),
         commands: CommandSource | None = None,
+        pace: float | None = None,
     ) -> None:
         self.publish = publish
         self.interval = 1.0 / fps
@@ -60,19 +79,22 @@ class Session:
         self.state = RunState.PAUSED
         self.note = "Paused at epoch 0: press space to train."
         self.target: int | None = config.training.epochs or None
-        self._queue: queue.Queue[Command] | None = None
+        self._queue: _QueueCommands | None = None
         if commands is None:
-            self._queue = queue.Queue()
+            self._queue = _QueueCommands()
             commands = self._queue
         self._commands: CommandSource = commands
+        self.pace = pace
         self._speed = 0.0
         self._stopped = False
+        self._advice = ""  # the advice on screen, kept while the situation lasts
+        self._advice_gone: tuple[int, float] | None = None  # (epoch, time) it stopped applying
 
     # ---- called from any thread (when the session runs in a thread) -------
     def send(self, command: Command) -> None:
         if self._queue is None:
             raise RuntimeError("this session reads its commands from elsewhere")
-        self._queue.put(command)
+        self._queue.queue.put(command)
 
     # ---- the loop that owns the trainer (a thread or a child process) ----
     def run(self) -> None:
@@ -80,22 +102,28 @@ class Session:
         self._publish()
         last_publish = time.perf_counter()
         window_start, window_epochs = last_publish, 0
+        due = last_publish  # when the next epoch may start, at the pace
         while not self._stopped:
             if self.state != RunState.RUNNING:
                 # Paused: block until something happens.
                 self._handle(self._commands.get())
                 self._drain()
                 self._publish()
-                last_publish = window_start = time.perf_counter()
+                last_publish = window_start = due = time.perf_counter()
                 window_epochs = 0
                 continue
-            self._drain()
+            self._drain(max(due - time.perf_counter(), 0.0))
             if self.state != RunState.RUNNING or self._stopped:
                 self._publish()
                 continue
+            if time.perf_counter() < due:
+                continue  # a command came while waiting for the pace
             self._train_one()
             window_epochs += 1
             now = time.perf_counter()
+            # The pace holds the trainer back by waiting for commands, not by
+            # spinning; an epoch slower than the pace does not build up a debt.
+            due = max(due + 1.0 / self.pace, now) if self.pace else now
             if now - last_publish >= self.interval or self.state != RunState.RUNNING:
                 if now > window_start:
                     self._speed = window_epochs / (now - window_start)
@@ -104,13 +132,12 @@ class Session:
                 self._publish()
                 last_publish = now
 
-    def _drain(self) -> None:
-        while True:
-            try:
-                command = self._commands.get_nowait()
-            except queue.Empty:
-                return
+    def _drain(self, wait: float = 0.0) -> None:
+        """Handle the commands waiting, or the first to come within ``wait`` seconds."""
+        command = self._commands.get_within(wait)
+        while command is not None:
             self._handle(command)
+            command = self._commands.get_within(0.0)
 
     def _train_one(self) -> None:
         t = self.trainer
@@ -184,6 +211,29 @@ class Session:
         self.note = f"Stepped to epoch {t.epoch}."
 
     @_on.register
+    def _step_batch(self, command: StepBatch) -> None:
+        t = self.trainer
+        if not t.trainable:
+            self.note = NOTHING_TO_TRAIN
+            return
+        t.reset_divergence()
+        self.state = RunState.PAUSED
+        epoch = t.epoch
+        t.train_step()
+        if t.diverged:
+            self.state, self.note = RunState.DIVERGED, t.message
+            return
+        done, total = t.batch_in_epoch
+        if t.epoch > epoch:
+            self.note = f"One mini-batch: that was the last of epoch {t.epoch}."
+        else:
+            self.note = f"One mini-batch: {done} of {total} in epoch {t.epoch + 1} done."
+
+    @_on.register
+    def _set_pace(self, command: SetPace) -> None:
+        self.pace = command.epochs_per_second
+
+    @_on.register
     def _reset(self, command: Reset) -> None:
         config = command.config or self.trainer.config
         reason = command.reason
@@ -199,6 +249,7 @@ class Session:
         self.target = config.training.epochs or None
         self.state = RunState.PAUSED
         self.note = f"{reason} Paused at epoch 0."
+        self._advice, self._advice_gone = "", None
 
     @_on.register
     def _set_live(self, command: SetLive) -> None:
@@ -221,7 +272,7 @@ class Session:
 
     @_on.register
     def _export_data(self, command: ExportData) -> None:
-        path = write_data_csv(self.trainer.dataset, command.path)
+        path = write_data_csv(self.trainer.dataset, self.trainer.targets, command.path)
         self.publish(Notice(f"Data written to {path}"))
 
     # ---- publishing -------------------------------------------------------
@@ -237,5 +288,23 @@ class Session:
             epochs_per_second=self._speed if self.state == RunState.RUNNING else 0.0,
             target_epochs=self.target,
             learning_rate=t.config.training.learning_rate,
+            pace=self.pace,
+            batch=t.batch_in_epoch if t.steps.in_epoch else (0, 0),
         )
-        self.publish(t.snapshot(self.grid, run=status))
+        snap = t.snapshot(self.grid, run=status)
+        advice = self._steady(snap.advice)
+        self.publish(snap if advice == snap.advice else replace(snap, advice=advice))
+
+    def _steady(self, advice: str) -> str:
+        """The advice to show: a new piece at once; one that stops applying only
+        after 10 epochs and 3 s without it, so it does not flicker in and out
+        while the figures wobble around its threshold."""
+        if advice:
+            self._advice, self._advice_gone = advice, None
+        elif self._advice:
+            now, epoch = time.perf_counter(), self.trainer.epoch
+            if self._advice_gone is None:
+                self._advice_gone = (epoch, now)
+            elif epoch - self._advice_gone[0] >= 10 and now - self._advice_gone[1] >= 3.0:
+                self._advice, self._advice_gone = "", None
+        return self._advice

@@ -17,7 +17,8 @@ from ..training.state import RunState, RunStatus
 
 __all__ = [
     "Command", "Event", "ExportData", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
-    "SaveModel", "SetGrid", "SetLive", "Severity", "Snapshot", "Step", "Stop", "Toggle", "TrainerFailed",
+    "SaveModel", "SetGrid", "SetLive", "SetPace", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
+    "TrainerFailed",
 ]
 
 
@@ -44,6 +45,18 @@ class Step:
     """Train ``epochs`` epochs, then pause."""
 
     epochs: int = 1
+
+
+@dataclass(frozen=True)
+class StepBatch:
+    """Train one mini-batch (one sample for the perceptron rule), then pause."""
+
+
+@dataclass(frozen=True)
+class SetPace:
+    """Train at most ``epochs_per_second`` while running (None: as fast as possible)."""
+
+    epochs_per_second: float | None
 
 
 @dataclass(frozen=True)
@@ -85,7 +98,9 @@ class Stop:
     pass
 
 
-Command = Play | Pause | Toggle | Step | Reset | SetLive | SetGrid | SaveModel | ExportData | Stop
+Command = (
+    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SaveModel | ExportData | Stop
+)
 
 
 # ---- events: session -> app ------------------------------------------------------------

@@ -23,13 +23,19 @@ def diverged(epoch: int, learning_rate: float, optimizer: str) -> str:
     )
 
 
-def diagnose(history: History, layer_history: History | None, task: str) -> str:
-    """One sentence of advice for the run as its histories stand, or ''.
+PERCEPTRON_EPOCHS = 50  # epochs after which an unsettled perceptron is told why
 
-    ``layer_history`` holds each dense layer's gradient RMS (``grad0`` ...);
-    None when the run does not track layers.
+
+def diagnose(history: History, layer_grads: list[float] | None, task: str, rule: str = "") -> str:
+    """One sentence of advice for the run as its history stands, or ''.
+
+    ``layer_grads`` holds each dense layer's gradient RMS now (first layer
+    first), or None where there is no gradient; ``rule`` is
+    ``training.optimizer``.
     """
     h = history
+    if rule == "perceptron":
+        return _perceptron(h)
     if len(h) < 8:
         return ""
     train, test = h.column("train_loss"), h.column("test_loss")
@@ -53,13 +59,23 @@ def diagnose(history: History, layer_history: History | None, task: str) -> str:
                 "Test loss is rising while training loss falls: overfitting. "
                 "Try more data, a smaller network, L2 regularisation or dropout."
             )
-    n_layers = len(layer_history.columns) - 1 if layer_history is not None else 0
-    if layer_history is not None and len(layer_history) and n_layers >= 3:
-        first = layer_history.last("grad0")
-        last = layer_history.last(f"grad{n_layers - 1}")
+    if layer_grads is not None and len(layer_grads) >= 3:
+        first, last = layer_grads[0], layer_grads[-1]
         if math.isfinite(first) and last > 0 and first < 1e-2 * last:
             return (
                 f"Vanishing gradients: the first layer's gradient is {last / max(first, 1e-30):.0f}x "
                 "smaller than the output layer's, so early layers barely learn. Try relu."
             )
     return ""
+
+
+def _perceptron(h: History) -> str:
+    epochs = h.last("epoch")
+    if len(h) < 2 or epochs < PERCEPTRON_EPOCHS or h.last("train_metric") >= 1.0:
+        return ""
+    best = float(np.max(h.column("train_metric")))
+    return (
+        f"The perceptron rule has not settled after {epochs:.0f} epochs (best training accuracy "
+        f"{best:.0%}): no straight line separates these classes, so some point is always wrong "
+        "(XOR is not linearly separable). A hidden layer trained by backpropagation can: try xor-learn."
+    )

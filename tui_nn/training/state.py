@@ -37,6 +37,8 @@ class RunStatus:
     epochs_per_second: float = 0.0
     target_epochs: int | None = None
     learning_rate: float = 0.0
+    pace: float | None = None  # the most epochs a second it trains at; None: as fast as it can
+    batch: tuple[int, int] = (0, 0)  # (mini-batches done, in all) of an epoch a step began
 
 
 @dataclass(frozen=True)

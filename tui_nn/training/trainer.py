@@ -23,9 +23,9 @@ from ..engine.optimizers import Optimizer, make_optimizer
 from . import advice
 from .checkpoint import Checkpoint
 from .history import History
-from .perceptron import perceptron_epoch
 from .snapshot import Snapshot, plane_pictures
 from .state import EpochResult, Outcome, RunResult, RunStatus
+from .steps import Steps
 from .targets import Targets
 
 __all__ = ["EpochResult", "RunResult", "Trainer", "WeightsMismatch", "build_dataset_for"]
@@ -59,7 +59,8 @@ def build_network(config: Config, dataset: Dataset, output: str, loss: str) -> N
         init=net_cfg.init,
         dropout=tr.dropout,
         batch_norm=tr.batch_norm,
-        rng=np.random.default_rng([tr.seed, INIT_STREAM]),
+        # Draw 0 is the seed's own first weights; `r` in the app draws the next.
+        rng=np.random.default_rng([tr.seed, INIT_STREAM, *([net_cfg.init_seed] if net_cfg.init_seed else [])]),
         dropout_rng=np.random.default_rng([tr.seed, DROPOUT_STREAM]),
     )
     if config.weights is not None:
@@ -89,7 +90,6 @@ class Trainer:
             ds.task, config.network.output, config.network.loss
         )
         self.network = build_network(config, ds, self.output_name, self.loss_name)
-        self._shuffle_rng = np.random.default_rng([config.training.seed, SHUFFLE_STREAM])
         self.optimizer = self._make_optimizer()
         self.targets = Targets(ds, self.network.output)
         self.Y_train = self.targets.encode(ds.y_train)
@@ -102,9 +102,8 @@ class Trainer:
         # 2000 points; evaluating every k-th epoch keeps it near 2%. k depends
         # only on the sizes, so runs stay reproducible.
         self.eval_every = max(1, math.ceil(len(self._xa_all) * self.network.n_params / 2e6))
-        # Shuffled copies, refilled once per epoch; batches are views of these.
-        self._xs = np.empty_like(self._xa_train)
-        self._ys = np.empty_like(self.Y_train)
+        self.steps = Steps(self.network, self._xa_train, self.Y_train,
+                           np.random.default_rng([config.training.seed, SHUFFLE_STREAM]))
         self._good = Checkpoint(self.network)
         self.track_layers = track_layers
         self.history = History(HISTORY_COLUMNS, history_capacity)
@@ -134,6 +133,7 @@ class Trainer:
         optimizer's state starts afresh because its moments hold the same
         overflow that broke the weights."""
         self.epoch = self._good.restore()
+        self.steps.position = 0  # the epoch a step had begun starts again
         self.optimizer = self._make_optimizer()
 
     @property
@@ -203,19 +203,41 @@ class Trainer:
 
     # ---- training -----------------------------------------------------------
     def train_epoch(self) -> EpochResult:
-        """One pass over the shuffled training set; on divergence, roll back."""
+        """One pass over the shuffled training set (or the rest of the epoch a
+        single step began); on divergence, roll back."""
+        self._take_batches(None)
+        return self._end_epoch()
+
+    def train_step(self) -> EpochResult:
+        """One mini-batch (one sample for the perceptron rule): the figures after
+        it; when it ends the epoch, the epoch's."""
+        if self._take_batches(1):
+            return self._end_epoch()
+        self.last = self._evaluate_and_check(record=False)
+        return self.last
+
+    @property
+    def batch_in_epoch(self) -> tuple[int, int]:
+        """(mini-batches done, mini-batches in all) of the epoch in progress; (0, n) between epochs."""
+        steps = self.steps
+        n = len(steps.starts) if steps.in_epoch else self._batches_per_epoch()
+        return steps.position, n
+
+    def _batches_per_epoch(self) -> int:
+        size = 1 if self.optimizer is None else self.config.training.batch_size
+        return -(-self._n_train // size)
+
+    def _take_batches(self, count: int | None) -> bool:
         tr = self.config.training
-        net = self.network
-        perm = self._shuffle_rng.permutation(self._n_train)
-        np.take(self._xa_train, perm, axis=0, out=self._xs)
-        np.take(self.Y_train, perm, axis=0, out=self._ys)
-        with np.errstate(all="ignore"):
-            if self.optimizer is None:
-                perceptron_epoch(net, self._xs, self._ys, tr.learning_rate)
-            else:
-                self._gradient_epoch(tr.batch_size, tr.regularization, tr.regularization_rate)
+        steps = self.steps
+        if not steps.in_epoch:
+            steps.begin(1 if self.optimizer is None else tr.batch_size, reshuffle=tr.shuffle == "epoch")
+        return steps.run(count or len(steps.starts), self.optimizer, tr.learning_rate,
+                         tr.regularization, tr.regularization_rate)
+
+    def _end_epoch(self) -> EpochResult:
         self.epoch += 1
-        if self.epoch % self.eval_every and math.isfinite(float(net.params.sum())):
+        if self.epoch % self.eval_every and math.isfinite(float(self.network.params.sum())):
             return self.last  # not an evaluation epoch: the last figures stand
         return self._evaluate_and_check()
 
@@ -235,8 +257,9 @@ class Trainer:
             return self._evaluate_and_check()
         return self.last
 
-    def _evaluate_and_check(self) -> EpochResult:
-        """Evaluate now; on a blow-up go back to the last good weights."""
+    def _evaluate_and_check(self, record: bool = True) -> EpochResult:
+        """Evaluate now; on a blow-up go back to the last good weights.
+        ``record``: keep the figures in the history (a whole epoch's)."""
         tr = self.config.training
         net = self.network
         result = self._evaluate()
@@ -248,40 +271,11 @@ class Trainer:
             self.message = advice.diverged(self.epoch, tr.learning_rate, tr.optimizer)
             self._restore_good()
             return self.last
-        self._good.keep(self.epoch)
-        self.last = result
-        self._record(result)
+        if record:
+            self._good.keep(self.epoch)
+            self.last = result
+            self._record(result)
         return result
-
-    def _gradient_epoch(self, batch_size: int, reg: str, rate: float) -> None:
-        net = self.network
-        xs, ys, n = self._xs, self._ys, self._n_train
-        assert self.optimizer is not None, "the perceptron rule has no gradient epoch"
-        step = self.optimizer.step
-        params, grad = net.params, net.grad
-        train_batch = net.train_batch
-        penalise = reg != "none" and rate > 0.0
-        if penalise:
-            mask = net.penalty_mask
-            tmp = np.empty_like(params)
-        starts = range(0, n, batch_size)
-        if net.batch_norm and n % batch_size == 1 and n > batch_size:
-            # Batch statistics of one sample are zero: fold it into the batch before.
-            starts = range(0, n - 1, batch_size)
-        last_start = starts[-1] if len(starts) else 0
-        for lo in starts:
-            hi = n if lo == last_start else lo + batch_size
-            train_batch(xs[lo:hi], ys[lo:hi])
-            if penalise:
-                # L2: + rate*w; L1: + rate*sign(w); biases masked out.
-                if reg == "l2":
-                    np.multiply(params, mask, out=tmp)
-                else:
-                    np.sign(params, out=tmp)
-                    tmp *= mask
-                tmp *= rate
-                grad += tmp
-            step(params, grad)
 
     def run(
         self,
@@ -317,7 +311,13 @@ class Trainer:
         """Advice for the current state of the run, or ''."""
         if self.diverged:
             return self.message
-        return advice.diagnose(self.history, self.layer_history if self.track_layers else None, self.task)
+        grads: list[float] | None = None
+        if self.network.has_gradient and self.network.n_layers >= 3:
+            if self.track_layers and len(self.layer_history):
+                grads = [self.layer_history.last(f"grad{k}") for k in range(self.network.n_layers)]
+            else:
+                grads = [s.grad_rms for s in self.layer_stats()]
+        return advice.diagnose(self.history, grads, self.task, self.config.training.optimizer)
 
     def snapshot(self, grid: tuple[int, int] = (48, 48), run: RunStatus = RunStatus()) -> Snapshot:
         """Copies of what the UI draws; ``grid`` is the plane's resolution (cols, rows)."""

@@ -1,0 +1,65 @@
+"""Every key of the playground, with its id, its footer word and what it does,
+and the ladders the keys step along.
+
+The footer shows the keys a learner needs first; every key, shown or not, is
+in the help screen (``?``), which reads this list.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+__all__ = ["BINDINGS", "LEARNING_RATES", "PACES", "pace_words"]
+
+# TensorFlow Playground's learning-rate choices, extended to 10.
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+# Epochs a second the trainer may run while playing; None: as fast as it can.
+PACES: tuple[float | None, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, None)
+DEFAULT_PACE = 30.0
+
+
+def pace_words(pace: float | None) -> str:
+    return "max" if pace is None else f"{pace:g}/s"
+
+
+BINDINGS: list[BindingType] = [
+    # priority: space plays from anywhere, the settings form included (the
+    # app steps aside when a text field has the focus: see check_action).
+    Binding("space", "toggle_run", "Play", id="run.toggle", priority=True,
+            tooltip="Start or pause training (from anywhere but a text field)"),
+    Binding("n", "step", "Epoch", id="run.step", tooltip="Train exactly one epoch, then pause"),
+    Binding("b", "step_batch", "Batch", id="run.batch",
+            tooltip="Train one mini-batch (one SGD update), then pause"),
+    # The footer shows each pair once ("[ ] Pace", "+ - LR"); help lists both keys.
+    Binding("left_square_bracket", "pace_down", "Pace", key_display="[ ]", id="pace.down",
+            tooltip="Train fewer epochs a second: 1 3 10 30 100 300 max"),
+    Binding("right_square_bracket", "pace_up", "Faster", key_display="]", id="pace.up", show=False,
+            tooltip="Train more epochs a second, up to as fast as the machine can"),
+    Binding("minus", "lr_down", "LR", key_display="- +", id="lr.down",
+            tooltip="Learning rate one step down the ladder 0.00001 ... 10 (no reset)"),
+    Binding("plus,equals_sign", "lr_up", "LR+", key_display="+", id="lr.up", show=False,
+            tooltip="Learning rate one step up the ladder (no reset)"),
+    Binding("question_mark,f1", "help", "Help", key_display="?", id="help.show",
+            tooltip="Every key and what each panel shows"),
+    Binding("r", "reset", "New weights", id="run.reset",
+            tooltip="Draw new random weights (the next draw), same data: try another start"),
+    Binding("R", "restore", "First weights", id="run.restore", show=False,
+            tooltip="Back to the seed's own first weights (or the preset's hand-set ones)"),
+    Binding("g", "regenerate", "New data", id="data.regenerate", show=False,
+            tooltip="Draw new data (next seed) and reset"),
+    Binding("s", "toggle_settings", "Settings", id="view.settings",
+            tooltip="Show or hide the settings panel"),
+    Binding("t", "toggle_test", "Test pts", id="view.test", show=False, tooltip="Show or hide the test points"),
+    Binding("d", "toggle_discretize", "Discretize", id="view.discretize", show=False,
+            tooltip="Show the hard decision instead of confidence"),
+    Binding("l", "toggle_log", "Log loss", id="view.log", show=False,
+            tooltip="Loss chart on a logarithmic axis"),
+    Binding("v", "toggle_gradients", "Grads", id="view.gradients", show=False,
+            tooltip="Swap the loss chart and the gradient chart (narrow terminals)"),
+    Binding("w", "toggle_weights", "Weights", id="view.weights", show=False,
+            tooltip="Swap the gradient chart and the weight distributions (shorter terminals)"),
+    Binding("escape", "focus_main", "Leave field", show=False, id="focus.main",
+            tooltip="Leave the settings and give the keys back to the playground"),
+    # ctrl+q quits too (Textual's own binding).
+    Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit tui-nn (or ctrl+q)"),
+]

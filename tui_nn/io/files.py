@@ -1,0 +1,116 @@
+"""Reading and writing files safely: a save never leaves a half-written file
+where a good one was, and a file from elsewhere cannot make us read without
+bound, hang, allocate terabytes or unpickle anything.
+
+- ``write_atomic`` writes to a temporary file beside the target, flushes it to
+  disk and renames it over the target: on a full disk the old file stays whole.
+- ``read_npz`` reads an ``.npz`` archive member by member, checking each
+  array's declared shape and type before a byte of it is allocated.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, BinaryIO
+
+import numpy as np
+
+from ..rules import printable
+
+__all__ = ["BadFile", "MAX_ELEMENTS", "MAX_FILE_BYTES", "check_regular", "read_npz", "write_atomic",
+           "write_text_atomic"]
+
+MAX_FILE_BYTES = 256 * 2**20
+# The largest network the settings allow (8 layers of 512) has about 2 million
+# weights; nothing a tui-nn file holds is larger than a few times that.
+MAX_ELEMENTS = 16_000_000
+
+
+class BadFile(ValueError):
+    """A file that cannot be used; the message is one line naming it."""
+
+
+def check_regular(path: Path, what: str) -> None:
+    """Refuse anything but an existing regular file of a sane size (before opening it:
+    a FIFO would block, /dev/zero never ends)."""
+    shown = printable(str(path))
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise BadFile(f"{what} {shown} does not exist") from None
+    except OSError as exc:
+        raise BadFile(f"{what} {shown} cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise BadFile(f"{what} {shown} is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise BadFile(f"{what} {shown} is {info.st_size / 2**20:.0f} MiB: allowed up to {MAX_FILE_BYTES // 2**20} MiB")
+
+
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Write through ``write`` to a temporary file beside ``path``, then rename it over ``path``."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    return target
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    return write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def read_npz(path: str | Path, what: str) -> dict[str, np.ndarray]:
+    """Every array of an ``.npz`` file, checked member by member; BadFile if unusable.
+
+    Object arrays (pickles) and complex numbers are refused, and so is any
+    array declaring more than ``MAX_ELEMENTS`` elements, before it is read.
+    """
+    p = Path(path)
+    check_regular(p, what)
+    shown = printable(str(path))
+    not_npz = f"{shown} is not a {what} (.npz)"
+    arrays: dict[str, np.ndarray] = {}
+    try:
+        with zipfile.ZipFile(p) as archive:
+            for member in archive.infolist():
+                if not member.filename.endswith(".npy"):
+                    raise BadFile(not_npz)
+                name = member.filename[:-4]
+                with archive.open(member) as fh:
+                    arrays[name] = _read_member(fh, f"{shown}: {printable(name)}")
+    except BadFile:
+        raise
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, KeyError):
+        raise BadFile(not_npz) from None
+    return arrays
+
+
+def _read_member(fh: IO[bytes], shown: str) -> np.ndarray:
+    version = np.lib.format.read_magic(fh)
+    reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = reader(fh)
+    if dtype.hasobject or dtype.kind not in "fiub U":
+        raise BadFile(f"{shown} holds {dtype} values: allowed real numbers (and text for the config)")
+    count = int(np.prod(shape, dtype=object))
+    if count > MAX_ELEMENTS:
+        raise BadFile(f"{shown} declares {count} values: allowed up to {MAX_ELEMENTS}")
+    data = fh.read(count * dtype.itemsize)
+    if len(data) != count * dtype.itemsize:
+        raise BadFile(f"{shown} is cut short")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return array.copy()
