@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -18,15 +20,20 @@ from pathlib import Path
 
 import numpy as np
 
+from ..rules import printable, quoted
 from .errors import DataError
 
 MIN_ROWS = 4
 MAX_CLASSES = 20
+MAX_BYTES = 64 * 2**20  # a CSV larger than this is not a playground's data
+# Inputs and regression targets are standardised: squares of larger values overflow.
+MAX_MAGNITUDE = 1e100
 
 # Strict integer syntax: int() would also accept "1_000" and surrounding spaces.
-# Up to 18 digits: longer "integers" are read as floats (and refused if not finite)
-# rather than meeting Python's 4300-digit limit for int().
-_INT_RE = re.compile(r"[+-]?\d{1,18}")
+# Integers are read exactly, whatever their length, below Python's 4300-digit limit.
+_INT_RE = re.compile(r"[+-]?\d{1,4000}")
+# Column names listed as they are; anything else is quoted and escaped.
+_PLAIN_NAME = re.compile(r"[\w .^*()+/-]{1,24}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,12 +56,14 @@ def load_shipped(name: str, filename: str, target: str) -> Table:
 
 
 def load_csv(path: str | Path, target: str | None) -> Table:
-    """Read a user's CSV file; ``target`` names the column to predict."""
-    shown = str(path)
+    """Read a user's CSV file; ``target`` names the column to predict.
+
+    Regular files only, of at most ``MAX_BYTES``: a device (/dev/zero), a FIFO
+    (which would block) or a directory is refused before anything is read.
+    """
+    shown = printable(str(path))
     try:
-        # utf-8-sig drops the byte-order mark that spreadsheet programs often write.
-        with open(Path(path).expanduser(), encoding="utf-8-sig", newline="") as f:
-            text = f.read()
+        text = _read_regular(Path(path).expanduser(), shown)
     except FileNotFoundError:
         raise DataError(f"{shown}: file not found") from None
     except IsADirectoryError:
@@ -65,6 +74,35 @@ def load_csv(path: str | Path, target: str | None) -> Table:
         raise DataError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
     table = parse_csv(io.StringIO(text, newline=""), shown, target)
     return replace(table, name=Path(path).name)
+
+
+def _read_regular(path: Path, shown: str) -> str:
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(f"{shown}: is not a regular file (a device, pipe or socket): give a CSV file")
+        if info.st_size > MAX_BYTES:
+            raise DataError(f"{shown}: {info.st_size / 2**20:.0f} MiB is too large: allowed up to {MAX_BYTES // 2**20} MiB")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as raw:
+            data = raw.read(MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    # utf-8-sig drops the byte-order mark that spreadsheet programs often write.
+    return data.decode("utf-8-sig")
+
+
+def _names(header: list[str]) -> str:
+    """The columns as an error lists them: a few, quoted, cut short (a file that
+    is not a CSV table would otherwise have its first line printed)."""
+    if len(header) == 1:
+        return "the file's first line has no commas: is it a CSV table with a header?"
+    shown = ", ".join(n if _PLAIN_NAME.fullmatch(n) else quoted(n, 24) for n in header[:8])
+    return "columns are " + shown + (f" and {len(header) - 8} more" if len(header) > 8 else "")
 
 
 def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
@@ -82,15 +120,14 @@ def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
     except csv.Error as exc:
         raise DataError(f"{source} line {reader.line_num}: not valid CSV ({exc})") from None
 
-    columns = ", ".join(header)
     if target is not None:
         target = target.strip()
     if target is None:
-        raise DataError(f"data.target is not set: name the column to predict, one of {columns}")
+        raise DataError(f"data.target is not set: name the column to predict ({_names(header)})")
     if target not in header:
-        raise DataError(f"{source}: no column named {target!r} to use as the target: columns are {columns}")
+        raise DataError(f"{source}: no column named {quoted(target)} to use as the target: {_names(header)}")
     if len(header) < 2:
-        raise DataError(f"{source}: only the target column {target!r}: at least one input column is needed")
+        raise DataError(f"{source}: only the target column {quoted(target)}: at least one input column is needed")
     if len(body) < MIN_ROWS:
         raise DataError(
             f"{source}: {len(body)} data row{'s' if len(body) != 1 else ''} "
@@ -115,11 +152,28 @@ def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
             c += 1
         value = row[t].strip()
         if not value:
-            raise DataError(f"{source} line {line}, column {target!r}: the target value is empty")
+            raise DataError(f"{source} line {line}, column {quoted(target)}: the target value is empty")
         target_cells.append((line, value))
 
+    _check_magnitudes(X, input_names, source)
     task, class_names, y = _encode_target(target_cells, source, target)
+    if task == "regression":
+        _check_magnitudes(y.reshape(-1, 1), (target,), source)
     return Table(Path(source).name, task, input_names, class_names, X, y)
+
+
+def _check_magnitudes(X: np.ndarray, names: tuple[str, ...], source: str) -> None:
+    """Finite but huge values (1e200) would overflow when standardised and make
+    a column silently zero, or blow up the loss: the data is the problem, so say so."""
+    if not X.size:
+        return
+    largest = np.max(np.abs(X), axis=0)
+    for name, m in zip(names, largest):
+        if m > MAX_MAGNITUDE:
+            raise DataError(
+                f"{source}, column {quoted(name)}: values as large as {m:.3g} cannot be trained on "
+                f"(allowed up to {MAX_MAGNITUDE:g} in size): rescale the column"
+            )
 
 
 def _read_rows(reader: Iterable[list[str]], source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -131,7 +185,8 @@ def _read_rows(reader: Iterable[list[str]], source: str) -> tuple[list[str], lis
             continue
         line = reader.line_num  # type: ignore[attr-defined]
         if header is None:
-            header = [name.strip() for name in row]
+            # Names are shown on screen: control characters become escapes here, once.
+            header = [printable(name.strip()) for name in row]
             _check_header(header, source, line)
         else:
             body.append((line, row))
@@ -151,13 +206,13 @@ def _check_header(header: list[str], source: str, line: int) -> None:
         if not name:
             raise DataError(f"{source} line {line}: column {i} has no name in the header")
         if name in seen:
-            raise DataError(f"{source} line {line}: column name {name!r} appears twice in the header")
+            raise DataError(f"{source} line {line}: column name {quoted(name)} appears twice in the header")
         seen.add(name)
 
 
 def _short(text: str, limit: int = 40) -> str:
-    """A cell as quoted in an error: long values are cut so the line stays one line."""
-    return repr(text if len(text) <= limit else text[:limit] + "...")
+    """A cell as quoted in an error: escaped, and cut so the line stays one line."""
+    return quoted(text, limit)
 
 
 def _is_number(text: str) -> bool:
@@ -175,11 +230,11 @@ def _number(cell: str, source: str, line: int, column: str) -> float:
     except ValueError:
         shown = repr(text) if text else "an empty value"
         raise DataError(
-            f"{source} line {line}, column {column!r}: {shown} is not a number: input columns must be numeric"
+            f"{source} line {line}, column {quoted(column)}: {shown} is not a number: input columns must be numeric"
         ) from None
     # nan/inf parse as floats but would silently poison training.
     if not math.isfinite(value):
-        raise DataError(f"{source} line {line}, column {column!r}: {_short(text)} is not a finite number")
+        raise DataError(f"{source} line {line}, column {quoted(column)}: {_short(text)} is not a finite number")
     return value
 
 
@@ -193,7 +248,16 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
             index = {v: k for k, v in enumerate(distinct)}
             y = np.array([index[v] for v in ints], dtype=np.int64)
             return ("binary" if len(distinct) == 2 else "multiclass"), tuple(str(v) for v in distinct), y
-        return "regression", (), np.array(ints, dtype=np.float64)
+        try:
+            as_floats = np.array([float(v) for v in ints], dtype=np.float64)
+        except OverflowError:
+            as_floats = np.array([math.inf])
+        if len(np.unique(as_floats)) < 2:
+            raise DataError(
+                f"{source}: target column {quoted(column)} has values that differ only beyond the 15th digit, "
+                "past what a float holds: subtract a common offset, or use fewer digits"
+            )
+        return "regression", (), as_floats
 
     numeric: list[float] = []
     first_text: tuple[int, str] | None = None
@@ -204,29 +268,30 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
             first_text = (line, v)
             break
         if not math.isfinite(x):
-            raise DataError(f"{source} line {line}, column {column!r}: {_short(v)} is not a finite number")
+            raise DataError(f"{source} line {line}, column {quoted(column)}: {_short(v)} is not a finite number")
         numeric.append(x)
     if first_text is None:
         if len(set(numeric)) < 2:
-            raise DataError(f"{source}: target column {column!r} has the same value {values[0]!r} in every row")
+            raise DataError(f"{source}: target column {quoted(column)} has the same value {quoted(values[0])} in every row")
         return "regression", (), np.array(numeric, dtype=np.float64)
 
     distinct_text = sorted(set(values))
     if len(distinct_text) > MAX_CLASSES:
         line, v = first_text
         raise DataError(
-            f"{source} line {line}, column {column!r}: text target {_short(v)}: a text target is a class label "
+            f"{source} line {line}, column {quoted(column)}: text target {_short(v)}: a text target is a class label "
             f"and may have 2 to {MAX_CLASSES} distinct values, this one has {len(distinct_text)}"
         )
     _need_two(distinct_text, source, column)
     text_index = {v: k for k, v in enumerate(distinct_text)}
     y = np.array([text_index[v] for v in values], dtype=np.int64)
-    return ("binary" if len(distinct_text) == 2 else "multiclass"), tuple(distinct_text), y
+    # Class names are shown on screen: escaped, like the column names.
+    return ("binary" if len(distinct_text) == 2 else "multiclass"), tuple(printable(c) for c in distinct_text), y
 
 
 def _need_two(distinct: list[int] | list[str], source: str, column: str) -> None:
     if len(distinct) < 2:
         raise DataError(
-            f"{source}: target column {column!r} has only one class ({distinct[0]!s}): "
+            f"{source}: target column {quoted(column)} has only one class ({printable(str(distinct[0]))[:40]}): "
             f"classification needs at least 2"
         )

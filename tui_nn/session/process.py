@@ -10,12 +10,12 @@ hundred KB of arrays at most, well under a millisecond to move).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
-import queue
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 
 from ..config import Config
@@ -30,7 +30,7 @@ class TrainerError(RuntimeError):
 
 
 class _PipeCommands:
-    """queue.Queue's get/get_nowait over the receiving end of a pipe."""
+    """The session's command source over the receiving end of a pipe."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -42,13 +42,15 @@ class _PipeCommands:
             return Stop()  # the app has gone: stop too
         return command
 
-    def get_nowait(self) -> Command:
-        if self.conn.poll():
-            return self.get()
-        raise queue.Empty
+    def get_within(self, seconds: float) -> Command | None:
+        try:
+            ready = self.conn.poll(seconds)
+        except (EOFError, OSError):
+            return Stop()
+        return self.get() if ready else None
 
 
-def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connection,
+def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None, commands: Connection,
            out: Connection, parent_ends: tuple[Connection, ...]) -> None:
     # Close the parent's ends that fork copied: then, when the app goes away
     # however it ends, the command pipe reports EOF and this process stops.
@@ -67,7 +69,7 @@ def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connecti
             raise SystemExit(0) from None
 
     try:
-        Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands)).run()
+        Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands), pace=pace).run()
     except SystemExit:
         pass
     except BaseException as exc:  # reported to the app, which shows it
@@ -79,11 +81,29 @@ def _child(config: Config, grid: tuple[int, int], fps: float, commands: Connecti
         out.close()
 
 
+@contextlib.contextmanager
+def _real_std_streams() -> Iterator[None]:
+    """The process's own stdout and stderr while a child starts.
+
+    Textual replaces them with capture objects whose fileno() is -1, and
+    multiprocessing's resource tracker (started by the first spawned child,
+    e.g. a restart after the trainer died) passes stderr's descriptor on:
+    with -1 that failed with "bad value(s) in fds_to_keep".
+    """
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 class SessionProcess:
     """A Session in a child process: ``send`` commands, ``receive`` events."""
 
     def __init__(
         self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48), fork: bool = True,
+        pace: float | None = None,
     ) -> None:
         # fork starts in milliseconds (spawn re-imports NumPy: ~0.3 s more before
         # the first frame). The app forks only at start-up, before Textual's
@@ -94,10 +114,11 @@ class SessionProcess:
         self._out_recv, out_send = ctx.Pipe(duplex=False)
         parent_ends = (self._cmd_send, self._out_recv) if method == "fork" else ()
         self.process = ctx.Process(  # type: ignore[attr-defined]
-            target=_child, args=(config, grid, fps, cmd_recv, out_send, parent_ends),
+            target=_child, args=(config, grid, fps, pace, cmd_recv, out_send, parent_ends),
             daemon=True, name="tui-nn-trainer",
         )
-        self.process.start()
+        with _real_std_streams():
+            self.process.start()
         cmd_recv.close()
         out_send.close()
 
