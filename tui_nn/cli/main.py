@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--json", action="store_true", help="print one JSON object with the results")
     train.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
     train.add_argument("--load", metavar="MODEL.npz", help="start from a saved model's weights")
+    train.add_argument("--resume", metavar="SESSION.npz",
+                       help="continue a saved session exactly where it stopped (--epochs: how many more)")
+    train.add_argument("--save-session", metavar="SESSION.npz",
+                       help="save the whole run (weights, optimizer, random streams, history) to resume later")
     data = sub.add_parser("data", help="export the data set as CSV")
     _add_run_options(data)
     data.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
@@ -161,31 +165,47 @@ def cmd_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from ..io.model_files import ModelFileError, apply_model, load_model, save_model
+def _trainer_for(args: argparse.Namespace) -> tuple["Trainer", int]:
+    """The trainer to run and how many epochs: from a session, a model file or the preset."""
+    from ..io.files import BadFile
+    from ..io.model_files import apply_model, load_model
     from ..training import Trainer
 
-    cfg = _config_from(args)
     try:
+        if args.resume:
+            if args.load or args.overrides or args.data or args.seed is not None:
+                raise BadInput("--resume continues a session as it was saved: no --load, --set, --data or --seed")
+            from ..io.session_files import load_session
+
+            trainer, _ = load_session(args.resume, track_layers=False)
+            return trainer, args.epochs if args.epochs is not None else trainer.config.training.epochs
+        cfg = _config_from(args)
         trainer = Trainer(cfg)
         if args.load:
             saved, arrays, epoch = load_model(args.load)
             _check_same_model(saved, cfg, args.load)
             apply_model(trainer, arrays, epoch, args.load)
-    except ModelFileError as exc:
+    except BadFile as exc:
         raise BadInput(str(exc)) from None
-    epochs = cfg.training.epochs
+    return trainer, cfg.training.epochs
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ..io.model_files import save_model
+
+    trainer, epochs = _trainer_for(args)
     if args.json:
         result = trainer.run(epochs)
     else:
         from .report import run_with_progress
 
         result = run_with_progress(trainer, epochs)
-    if args.save:
-        try:
-            save_model(args.save, trainer)
-        except OSError as exc:
-            raise BadInput(f"cannot write {args.save}: {exc.strerror}") from None
+    for path, save in ((args.save, save_model), (args.save_session, _save_session)):
+        if path:
+            try:
+                save(path, trainer)
+            except OSError as exc:
+                raise BadInput(f"cannot write {printable(path)}: {exc.strerror}") from None
     if args.json:
         print(json.dumps(summary_dict(trainer, result), allow_nan=False))
     else:
@@ -197,6 +217,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(f"tui-nn: {result.message}", file=sys.stderr)
         return EXIT_DIVERGED
     return EXIT_OK
+
+
+def _save_session(path: str, trainer: "Trainer") -> object:
+    from ..io.session_files import save_session
+
+    return save_session(path, trainer)
 
 
 def _check_same_model(saved: Config, cfg: Config, source: str) -> None:

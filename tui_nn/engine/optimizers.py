@@ -53,6 +53,15 @@ class Optimizer(Extension):
         self.t = 0
         self._tmp = np.zeros(size)
 
+    def state(self) -> tuple[dict[str, np.ndarray], int]:
+        """(moments by name, step count): what a saved session keeps."""
+        return {m: getattr(self, m).copy() for m in self.moments}, self.t
+
+    def load_state(self, moments: dict[str, np.ndarray], t: int) -> None:
+        for m in self.moments:
+            np.copyto(getattr(self, m), moments[m])
+        self.t = int(t)
+
     @classmethod
     def hyperparameter_names(cls) -> tuple[str, ...]:
         return tuple(hp.name for hp in cls.hyperparameters)

@@ -55,6 +55,17 @@ class History:
     def last(self, name: str) -> float:
         return float(self._rows[self._n - 1, self._index[name]]) if self._n else float("nan")
 
+    def export(self) -> tuple[np.ndarray, int]:
+        """(the rows kept, the stride): all a saved session needs to continue it."""
+        return self._rows[: self._n].copy(), self.stride
+
+    def restore(self, rows: np.ndarray, stride: int) -> None:
+        if rows.ndim != 2 or rows.shape[1] != len(self.columns) or len(rows) > self.capacity or stride < 1:
+            raise ValueError("history does not fit")
+        self._rows[: len(rows)] = rows
+        self._n = len(rows)
+        self.stride = int(stride)
+
     def clear(self) -> None:
         self._n = 0
         self.stride = 1

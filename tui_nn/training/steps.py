@@ -14,6 +14,8 @@ lesson. (For SGD this is TF Playground's update to the letter.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..engine.network import Network
@@ -40,6 +42,25 @@ class Steps:
         self._any_dead = False
         self._tmp = np.empty_like(network.params)
         self._before = np.empty_like(network.params)
+
+    def export(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Arrays and plain values that let a saved session continue mid-epoch, exactly."""
+        arrays = {"steps_xs": self._xs.copy(), "steps_ys": self._ys.copy(), "steps_dead": self.dead.copy()}
+        meta: dict[str, Any] = {"position": self.position, "batch": self.starts.step if len(self.starts) else 0,
+                "last_start": self.starts[-1] if len(self.starts) else 0,
+                "shuffle_rng": self._rng.bit_generator.state}
+        return arrays, meta
+
+    def restore(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+        for name, dst in (("steps_xs", self._xs), ("steps_ys", self._ys), ("steps_dead", self.dead)):
+            if arrays[name].shape != dst.shape:
+                raise ValueError(f"{name} does not fit this run")
+            np.copyto(dst, arrays[name])
+        self._any_dead = bool(self.dead.any())
+        self._rng.bit_generator.state = meta["shuffle_rng"]
+        batch, last_start = int(meta["batch"]), int(meta["last_start"])
+        self.starts = range(0, last_start + 1, batch) if batch else range(0)
+        self.position = int(meta["position"])
 
     @property
     def in_epoch(self) -> bool:

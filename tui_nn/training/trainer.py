@@ -8,9 +8,10 @@ directly.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -303,6 +304,56 @@ class Trainer:
         status = Outcome.DIVERGED if self.diverged else Outcome.OK
         return RunResult(done, seconds, status, result, self.message)
 
+    # ---- saving and resuming a run ---------------------------------------------
+    def export_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        """Everything that decides how the run goes on, as arrays and JSON-able values:
+        the weights, batch-norm statistics, the optimizer's moments, the shuffle and
+        dropout streams, the epoch in progress, the histories and the last good state."""
+        net = self.network
+        arrays: dict[str, np.ndarray] = {"params": net.params.copy(), "good_params": self._good.params.copy()}
+        for k, (m, v) in enumerate(zip(net.running_mean, net.running_var)):
+            arrays[f"bn_mean{k}"], arrays[f"bn_var{k}"] = m.copy(), v.copy()
+        for k, stat in enumerate(self._good.stats):
+            arrays[f"good_stat{k}"] = stat.copy()
+        moments, t = self.optimizer.state() if self.optimizer is not None else ({}, 0)
+        arrays.update({f"moment_{name}": value for name, value in moments.items()})
+        steps_arrays, steps_meta = self.steps.export()
+        arrays.update(steps_arrays)
+        for name, hist in (("history", self.history), ("layer_history", self.layer_history)):
+            arrays[name], stride = hist.export()
+            steps_meta[f"{name}_stride"] = stride
+        meta = {
+            "epoch": self.epoch, "message": self.message, "last": list(dataclasses.astuple(self.last)),
+            "explosion_loss": self._explosion_loss, "good_epoch": self._good.epoch, "optimizer_t": t,
+            "dropout_rng": net.dropout_rng.bit_generator.state, "steps": steps_meta,
+        }
+        return arrays, meta
+
+    def restore_state(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+        """Continue exactly where ``export_state`` was taken (on a trainer of the same config)."""
+        net = self.network
+        np.copyto(net.params, _fitting(arrays["params"], net.params, "params"))
+        np.copyto(self._good.params, _fitting(arrays["good_params"], net.params, "good_params"))
+        for k, (m, v) in enumerate(zip(net.running_mean, net.running_var)):
+            np.copyto(m, _fitting(arrays[f"bn_mean{k}"], m, "bn_mean"))
+            np.copyto(v, _fitting(arrays[f"bn_var{k}"], v, "bn_var"))
+        for k, stat in enumerate(self._good.stats):
+            np.copyto(stat, _fitting(arrays[f"good_stat{k}"], stat, "good_stat"))
+        if self.optimizer is not None:
+            moments = {m: _fitting(arrays[f"moment_{m}"], net.params, m) for m in self.optimizer.moments}
+            self.optimizer.load_state(moments, int(meta["optimizer_t"]))
+        steps_meta = meta["steps"]
+        self.steps.restore(arrays, steps_meta)
+        self.history.restore(arrays["history"], int(steps_meta["history_stride"]))
+        self.layer_history.restore(arrays["layer_history"], int(steps_meta["layer_history_stride"]))
+        net.dropout_rng.bit_generator.state = meta["dropout_rng"]
+        self.epoch = int(meta["epoch"])
+        self.message = str(meta["message"])
+        epoch, *figures = meta["last"]
+        self.last = EpochResult(int(epoch), *(float(v) for v in figures))
+        self._explosion_loss = float(meta["explosion_loss"])
+        self._good.epoch = int(meta["good_epoch"])
+
     def reset_divergence(self) -> None:
         """Allow training again after a divergence (e.g. the rate was lowered)."""
         self.message = ""
@@ -364,3 +415,9 @@ class Trainer:
         if bounded is not None:
             return bounded
         return (-1.0, 1.0) if self.task == "regression" else (0.0, 1.0)
+
+
+def _fitting(saved: np.ndarray, like: np.ndarray, name: str) -> np.ndarray:
+    if saved.shape != like.shape:
+        raise ValueError(f"{name} has shape {saved.shape}, this run needs {like.shape}")
+    return saved

@@ -1,0 +1,102 @@
+"""Session files: a whole run, to continue exactly where it stopped.
+
+An ``.npz`` archive (no pickles) holding the weights, batch-norm statistics,
+the optimizer's moments, the epoch in progress, the histories and the last
+good state as arrays, plus ``session`` (JSON text: the format version, the
+config as TOML, the shuffle and dropout random streams and the counters).
+K epochs, save, resume, N - K more epochs give the same weights and figures,
+bit for bit, as N epochs in one go.
+
+A CSV data set is read again from its file when a session is resumed; a
+digest of the data stored in the session says whether it is still the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import Config, ConfigError
+from ..data import Dataset
+from ..rules import printable
+from ..training.trainer import Trainer
+from .files import BadFile, read_npz, write_atomic
+
+__all__ = ["FORMAT", "SessionFileError", "load_session", "save_session"]
+
+FORMAT = 1  # the version this code writes; a newer one is refused by name
+KIND = "tui-nn session"
+
+
+class SessionFileError(BadFile):
+    """A session file that cannot be read or resumed."""
+
+
+def data_digest(ds: Dataset) -> str:
+    h = hashlib.sha256()
+    for a in (ds.X_train, ds.y_train, ds.X_test, ds.y_test):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()
+
+
+def save_session(path: str | Path, trainer: Trainer, extra: dict[str, Any] | None = None) -> Path:
+    """Write ``trainer``'s whole state beside ``path`` and rename it there."""
+    arrays, meta = trainer.export_state()
+    doc = {
+        "kind": KIND, "format": FORMAT, "config": trainer.config.to_toml(),
+        "data_digest": data_digest(trainer.dataset), "state": meta, "extra": extra or {},
+    }
+    files: dict[str, Any] = dict(arrays)
+    files["session"] = np.array(json.dumps(doc))
+    return write_atomic(path, lambda fh: np.savez(fh, **files))
+
+
+def load_session(path: str | Path, *, track_layers: bool = True) -> tuple[Trainer, dict[str, Any]]:
+    """(a trainer where the saved one stopped, the extra values saved with it)."""
+    shown = printable(str(path))
+    try:
+        arrays = read_npz(path, "tui-nn session file")
+    except BadFile as exc:
+        raise SessionFileError(str(exc)) from None
+    doc = _document(arrays.pop("session", None), shown)
+    try:
+        config = Config.from_toml(str(doc["config"]), source=f"{shown} config")
+        trainer = Trainer(config, track_layers=track_layers)
+    except ConfigError as exc:
+        raise SessionFileError(str(exc)) from None
+    if data_digest(trainer.dataset) != doc.get("data_digest"):
+        raise SessionFileError(
+            f"{shown}: the data is not what the session was trained on (its CSV file changed?)"
+        )
+    try:
+        trainer.restore_state(arrays, doc["state"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SessionFileError(f"{shown}: does not fit its own settings ({printable(str(exc))[:80]})") from None
+    extra = doc.get("extra")
+    return trainer, extra if isinstance(extra, dict) else {}
+
+
+def _document(text: np.ndarray | None, shown: str) -> dict[str, Any]:
+    if text is None or text.ndim != 0 or text.dtype.kind != "U":
+        raise SessionFileError(f"{shown} is not a tui-nn session file (no session record)")
+    try:
+        doc = json.loads(str(text))
+    except (ValueError, RecursionError):
+        raise SessionFileError(f"{shown}: its session record is not valid JSON") from None
+    if not isinstance(doc, dict) or doc.get("kind") != KIND:
+        raise SessionFileError(f"{shown} is not a tui-nn session file")
+    version = doc.get("format")
+    if not isinstance(version, int) or version < 1:
+        raise SessionFileError(f"{shown}: unknown session format {printable(str(version))[:20]}")
+    if version > FORMAT:
+        raise SessionFileError(
+            f"{shown} was written by a newer tui-nn (session format {version}; this one reads up to {FORMAT}): "
+            "upgrade tui-nn to resume it"
+        )
+    if not isinstance(doc.get("state"), dict) or not isinstance(doc.get("config"), str):
+        raise SessionFileError(f"{shown}: its session record is incomplete")
+    return doc
