@@ -78,25 +78,31 @@ class PlaygroundApp(RunActions, SaveActions):
 
     # ---- layout -------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # The panels are held by reference: messages that arrive while another
+        # screen is on top, or while the app tears down, must not look them up.
+        self.settings = SettingsPanel(self.config, id="sidebar")
+        self.network_view, self.grid = NetworkView(id="network"), DecisionGrid(id="grid")
+        self.loss_chart, self.gradient_chart = LossChart(id="loss"), GradientChart(id="gradient-chart")
+        self.weight_histogram, self.status = WeightHistogram(id="weights"), StatusLine("Starting…", id="status")
         yield Header(show_clock=False, icon="◉")
         with Horizontal(id="body"):
-            yield SettingsPanel(self.config, id="sidebar")
+            yield self.settings
             with Vertical(id="main"):
                 with Horizontal(id="top"):
-                    yield NetworkView(id="network")
-                    yield DecisionGrid(id="grid")
+                    yield self.network_view
+                    yield self.grid
                 with Horizontal(id="bottom"):
-                    yield LossChart(id="loss")
+                    yield self.loss_chart
                     with Vertical(id="gradients"):
-                        yield GradientChart(id="gradient-chart")
-                        yield WeightHistogram(id="weights")
-        yield StatusLine("Starting…", id="status")
+                        yield self.gradient_chart
+                        yield self.weight_histogram
+        yield self.status
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.config.name
         self._start_relay()
-        self.query_one("#network").focus()
+        self.network_view.focus()
         self.call_after_refresh(self._sync_grid)
 
     def _start_session(self, config: Config) -> None:
@@ -122,7 +128,7 @@ class PlaygroundApp(RunActions, SaveActions):
 
     def _grid_size(self) -> tuple[int, int]:
         try:
-            return self.query_one(DecisionGrid).desired_grid()
+            return self.grid.desired_grid()
         except Exception:
             return (48, 48)
 
@@ -134,16 +140,15 @@ class PlaygroundApp(RunActions, SaveActions):
         self.snapshots_seen += 1
         if self.first_frame_seconds is None:
             self.first_frame_seconds = time.perf_counter() - self._launch_time
-        self.query_one(DecisionGrid).update_snapshot(snap)
-        self.query_one(NetworkView).update_snapshot(snap)
-        self.query_one(LossChart).update_snapshot(snap)
-        self.query_one(GradientChart).update_snapshot(snap)
-        self.query_one(WeightHistogram).update_snapshot(snap)
-        self.query_one(StatusLine).show(snap)
+        if not self.status.is_mounted:
+            return  # the app is closing
+        for panel in (self.grid, self.network_view, self.loss_chart, self.gradient_chart, self.weight_histogram):
+            panel.update_snapshot(snap)
+        self.status.show(snap)
 
     @on(NetworkView.NeuronSelected)
     def _neuron_selected(self, message: NetworkView.NeuronSelected) -> None:
-        self.query_one(DecisionGrid).show_neuron(message.layer, message.index)
+        self.grid.show_neuron(message.layer, message.index)
 
     @on(DecisionGrid.GridSizeChanged)
     def _grid_resized(self, message: DecisionGrid.GridSizeChanged) -> None:
@@ -162,19 +167,19 @@ class PlaygroundApp(RunActions, SaveActions):
         if notice.config is not None and notice.config != self.config:
             # The trainer kept its settings: the form shows them again.
             self.config = notice.config
-            self.query_one(SettingsPanel).sync(notice.config)
+            self.settings.sync(notice.config)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "trainer":
             return
         if event.state == WorkerState.SUCCESS and not self._exiting:
-            self.query_one(StatusLine).say(
+            self.status.say(
                 "⚠ The training process ended. Press r to start again."
             )
             self._stop_session(exiting=False)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.query_one(StatusLine).say(
+            self.status.say(
                 f"⚠ Training stopped by an error: {type(error).__name__}: {error}. "
                 "Press r to start again."
             )
@@ -196,16 +201,16 @@ class PlaygroundApp(RunActions, SaveActions):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Keys mean something else in the settings form: say how to get back.
         in_form = any(isinstance(w, SettingsPanel) for w in event.widget.ancestors_with_self)
-        self.query_one(StatusLine).set_hint(SETTINGS_HINT if in_form else "")
+        self.status.set_hint(SETTINGS_HINT if in_form else "")
 
     @on(SettingRefused)
     def _setting_refused(self, message: SettingRefused) -> None:
         self.notify(message.reason, title="Value refused", severity="error")
-        self.query_one(StatusLine).say(f"Refused: {message.reason}")
+        self.status.say(f"Refused: {message.reason}")
 
     def _set_config(self, config: Config, *, reason: str, live_path: str | None = None) -> None:
         """Apply a config change made by a key or a command, not the form."""
-        self.query_one(SettingsPanel).sync(config)
+        self.settings.sync(config)
         self._apply_config(config, reason=reason, live_path=live_path)
 
     def _apply_config(self, config: Config, *, reason: str, live_path: str | None) -> None:
@@ -247,16 +252,13 @@ class PlaygroundApp(RunActions, SaveActions):
             self.session.send(command)
 
     def action_toggle_test(self) -> None:
-        grid = self.query_one(DecisionGrid)
-        grid.show_test = not grid.show_test
+        self.grid.show_test = not self.grid.show_test
 
     def action_toggle_discretize(self) -> None:
-        grid = self.query_one(DecisionGrid)
-        grid.discretize = not grid.discretize
+        self.grid.discretize = not self.grid.discretize
 
     def action_toggle_log(self) -> None:
-        chart = self.query_one(LossChart)
-        chart.log_scale = not chart.log_scale
+        self.loss_chart.log_scale = not self.loss_chart.log_scale
 
     def action_toggle_settings(self) -> None:
         self.screen.toggle_class("-settings-toggled")
@@ -268,7 +270,7 @@ class PlaygroundApp(RunActions, SaveActions):
         self.screen.toggle_class("-show-weights")
 
     def action_focus_main(self) -> None:
-        self.query_one("#network").focus()
+        self.network_view.focus()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Textual's own "Screenshot" saves to a fixed place and failed here; the

@@ -1,19 +1,35 @@
 """The playground's file commands: save the set-up as a preset, save the
-model, export the data, save a screenshot. Each asks for a path first."""
+model, export the data, save a screenshot. Each asks for a path first.
+
+Every file is written beside its target and renamed over it, so a failed
+save (a full disk) leaves the old file whole; the suggested names are made
+from the preset's name with anything but letters, digits, - and _ removed, so
+a preset cannot point a save outside the working directory.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from ..config import Config
+from ..io.files import write_text_atomic
+from ..rules import printable
 from ..session.protocol import Command, ExportData, SaveModel
 from .dialogs.path_dialog import PathDialog
 
-__all__ = ["SaveActions"]
+__all__ = ["SaveActions", "safe_stem"]
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem from a preset's name: no directories, no dots, no escapes."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:40]
+    return stem or "untitled"
 
 
 class SaveActions(App[None]):
@@ -24,6 +40,11 @@ class SaveActions(App[None]):
     def _send(self, command: Command) -> None:
         raise NotImplementedError
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        # Messages carry file names and settings ("[data]"): shown as text, one line.
+        super().notify(printable(message), title=title, severity=severity, timeout=timeout, markup=markup)
+
     def _ask_path(self, title: str, default: str, then: Callable[[str], None]) -> None:
         def done(path: str | None) -> None:
             if path:
@@ -31,35 +52,30 @@ class SaveActions(App[None]):
 
         self.push_screen(PathDialog(title, default), done)
 
+    def _write(self, path: str, text: str, done: str) -> None:
+        try:
+            write_text_atomic(path, text)
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
+            return
+        self.notify(done)
+
     def action_save_preset(self) -> None:
         def save(path: str) -> None:
             config = replace(self.config, name=Path(path).stem,
                              description=self.config.description or f"Saved from tui-nn ({self.config.name})")
-            try:
-                Path(path).write_text(config.to_toml(), encoding="utf-8")
-            except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Preset saved to {path}: open it with `tui-nn {path}`")
+            self._write(path, config.to_toml(), f"Preset saved to {path}: open it with `tui-nn {path}`")
 
-        self._ask_path("Save the set-up as a preset (TOML):", f"{self.config.name}-mine.toml", save)
+        self._ask_path("Save the set-up as a preset (TOML):", f"{safe_stem(self.config.name)}-mine.toml", save)
 
     def action_save_model(self) -> None:
-        self._ask_path("Save the model (.npz):", f"{self.config.name}.npz",
+        self._ask_path("Save the model (.npz):", f"{safe_stem(self.config.name)}.npz",
                        lambda path: self._send(SaveModel(path)))
 
     def action_export_data(self) -> None:
-        self._ask_path("Export the data (CSV):", f"{self.config.name}-data.csv",
+        self._ask_path("Export the data (CSV):", f"{safe_stem(self.config.name)}-data.csv",
                        lambda path: self._send(ExportData(path)))
 
     def action_save_screenshot(self) -> None:
-        def save(path: str) -> None:
-            p = Path(path)
-            try:
-                saved = self.save_screenshot(filename=p.name, path=str(p.parent or "."))
-            except OSError as exc:
-                self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Screenshot saved to {saved}")
-
-        self._ask_path("Save a screenshot (SVG):", f"{self.config.name}.svg", save)
+        self._ask_path("Save a screenshot (SVG):", f"{safe_stem(self.config.name)}.svg",
+                       lambda path: self._write(path, self.export_screenshot(), f"Screenshot saved to {path}"))

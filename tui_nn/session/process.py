@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import select
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -123,10 +124,13 @@ class SessionProcess:
         out_send.close()
 
     def send(self, command: Command) -> None:
-        try:
-            self._cmd_send.send(command)
-        except (BrokenPipeError, OSError):
-            pass  # the child has ended; receive() reports why
+        # Never block the app on a child that does not read (stopped, hung): a
+        # full pipe drops the command, the status says the trainer is silent.
+        if not self._cmd_send.closed and select.select([], [self._cmd_send.fileno()], [], 0)[1]:
+            try:
+                self._cmd_send.send(command)
+            except (BrokenPipeError, OSError):
+                pass  # the child has ended; receive() reports why
 
     def receive(self, deliver: Callable[[Event], None]) -> None:
         """Hand every event to ``deliver`` until the child ends.
@@ -143,11 +147,16 @@ class SessionProcess:
             deliver(event)
 
     def stop(self, timeout: float = 2.0) -> None:
-        """Stop the child and reap it (no zombie), then close both pipes."""
+        """Stop the child and reap it (no zombie), then close both pipes.
+
+        A child that does not stop in time is killed: a stopped process
+        (kill -STOP) ignores Stop and SIGTERM until continued, and Python's exit
+        would otherwise wait for it forever.
+        """
         self.send(Stop())
         self.process.join(timeout)
         if self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()
             self.process.join(timeout)
         for conn in (self._cmd_send, self._out_recv):
             conn.close()
