@@ -7,11 +7,8 @@ shows the state they expect (never for a fixed time), so they do not race.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import numpy as np
 import pytest
@@ -19,7 +16,6 @@ import pytest
 pytest.importorskip("textual")
 
 from rich.text import Text as RichText  # noqa: E402
-from textual.pilot import Pilot  # noqa: E402
 
 from tui_nn.app.app import PlaygroundApp, StatusLine  # noqa: E402
 from tui_nn.app.screens.help import HelpScreen  # noqa: E402
@@ -28,56 +24,12 @@ from tui_nn.app.widgets import DecisionGrid  # noqa: E402
 from tui_nn.io.presets import load_preset  # noqa: E402
 from tui_nn.training import Trainer  # noqa: E402
 
-
-def async_test(fn: Callable[..., Awaitable[None]]) -> Callable[..., None]:
-    """Run an async test body (the app under Pilot) on a fresh event loop."""
-
-    @functools.wraps(fn)
-    def test(*args: object, **kwargs: object) -> None:
-        asyncio.run(fn(*args, **kwargs))
-
-    return test
-
-
-async def wait_for(pilot, condition, timeout: float = 15.0, what: str = "condition"):
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-def state(app: PlaygroundApp) -> str:
-    snap = app.snapshot
-    return snap.run.state if snap is not None else ""
-
-
-def epoch(app: PlaygroundApp) -> int:
-    return app.snapshot.epoch if app.snapshot is not None else -1
+from pilot_helpers import async_test, epoch, playground, state, status_text, wait_for  # noqa: E402
 
 
 def live_lr(app: PlaygroundApp) -> float:
     """The learning rate the trainer (in its own process) reports using."""
     return app.snapshot.run.learning_rate
-
-
-def status_text(app: PlaygroundApp) -> str:
-    return str(app.query_one(StatusLine).render())
-
-
-@contextlib.asynccontextmanager
-async def playground(preset: str = "circle", epochs: int = 0,
-                     size: tuple[int, int] = (120, 40)) -> AsyncIterator[tuple[PlaygroundApp, Pilot]]:
-    """The app on ``preset`` at ``size``, once its first snapshot has arrived."""
-    app = make_app(preset, epochs)
-    async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: app.snapshot is not None, what="first snapshot")
-        yield app, pilot
-
-
-def make_app(preset: str = "circle", epochs: int = 0) -> PlaygroundApp:
-    # epochs = 0: no limit, so a run is still running when the test looks.
-    return PlaygroundApp(load_preset(preset).with_overrides([f"training.epochs={epochs}"]))
 
 
 @async_test

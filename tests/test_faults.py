@@ -9,39 +9,24 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("textual")
 
-from tui_nn.app.app import PlaygroundApp, StatusLine  # noqa: E402
-from tui_nn.io.presets import load_preset  # noqa: E402
 from tui_nn.training import Trainer  # noqa: E402
 
-
-async def wait_for(pilot, condition, timeout: float = 20.0, what: str = "condition"):
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
-
-def status(app: PlaygroundApp) -> str:
-    return str(app.query_one(StatusLine).render())
+from pilot_helpers import playground, status_text, wait_for  # noqa: E402
 
 
 def test_restarting_a_killed_trainer_works():
     async def drive() -> None:
-        app = PlaygroundApp(load_preset("spiral").with_overrides(["training.epochs=0"]), pace=None)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.snapshot is not None)
+        async with playground("spiral", pace=None) as (app, pilot):
             await pilot.press("space")
             await wait_for(pilot, lambda: app.snapshot.epoch > 5, what="training")
             os.kill(app.session.process.pid, signal.SIGKILL)
-            await wait_for(pilot, lambda: "training process ended" in status(app), what="the app notices")
+            await wait_for(pilot, lambda: "training process ended" in status_text(app), what="the app notices")
             for key in ("plus", "minus", "r"):  # each crashed the app before
                 await pilot.press(key)
                 await pilot.pause(0.2)
@@ -67,11 +52,9 @@ def test_an_exception_in_the_trainer_pauses_the_run_and_says_what_failed(monkeyp
     monkeypatch.setattr(Trainer, "train_epoch", flaky)
 
     async def drive() -> None:
-        app = PlaygroundApp(load_preset("circle").with_overrides(["training.epochs=0"]), pace=None)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.snapshot is not None)
+        async with playground("circle", pace=None) as (app, pilot):
             await pilot.press("space")
-            await wait_for(pilot, lambda: "planted fault" in status(app), what="the failure shown")
+            await wait_for(pilot, lambda: "planted fault" in status_text(app), what="the failure shown")
             assert app.snapshot.run.state == "paused" and app.snapshot.epoch == 3
             await pilot.press("space")  # and it goes on from there
             await wait_for(pilot, lambda: app.snapshot.epoch > 6, what="training after the fault")
@@ -103,9 +86,7 @@ def test_stopping_a_stopped_trainer_does_not_hang(tmp_path: Path):
 
 def test_snapshots_arriving_under_the_help_screen_and_at_teardown_are_harmless():
     async def drive() -> None:
-        app = PlaygroundApp(load_preset("spiral").with_overrides(["training.epochs=0"]), pace=None)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.snapshot is not None)
+        async with playground("spiral", pace=None) as (app, pilot):
             await pilot.press("space")
             await wait_for(pilot, lambda: app.snapshot.epoch > 3, what="training")
             await pilot.press("question_mark")  # another screen on top while snapshots arrive

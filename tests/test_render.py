@@ -270,3 +270,69 @@ def test_thumbnail_levels() -> None:
     assert len(memory._bins) == 2  # one memory per unit
     with pytest.raises(AssertionError):
         thumbnail_levels(snap, 0, 7, 2, 2, memory, 0.3)
+
+
+# --- charts: round ticks and braille dots ------------------------------------------------------
+from tui_nn.render.chart import braille_dots, decade_label, linear_ticks, log_ticks, nice_step, tick_labels  # noqa: E402
+from tui_nn.render.layout import axis_label_width, plane_ticks  # noqa: E402
+
+
+def _round(step: float) -> bool:
+    m = step / 10 ** np.floor(np.log10(step))
+    return bool(np.isclose(m, [1.0, 2.0, 5.0]).any())
+
+
+@pytest.mark.parametrize("hi", [283.3, 494.0, 769.0, 7.0, 1.0, 60.0, 100_000.0])
+def test_epoch_ticks_are_round_integers(hi: float) -> None:
+    ticks, step = linear_ticks(0.0, hi, 6, integer=True)
+    assert 2 <= len(ticks) <= 6 and ticks[0] == 0.0
+    assert step >= 1 and step == int(step) and _round(step)
+    assert np.allclose(np.diff(ticks), step)  # evenly spaced
+    labels = tick_labels(ticks, step)
+    assert all("." not in s and "e" not in s for s in labels), labels
+    # The review's "0.0 141.7 283.3": whole numbers at round values instead.
+    assert tick_labels(*linear_ticks(0.0, 283.3, 4, integer=True)) == ["0", "100", "200"]
+
+
+def test_linear_and_log_tick_labels_are_short() -> None:
+    ticks, step = linear_ticks(0.0, 0.8, 5)
+    assert tick_labels(ticks, step) == ["0", "0.2", "0.4", "0.6", "0.8"]
+    assert tick_labels(*linear_ticks(0.0, 2e-6, 3)) == ["0", "1e-6", "2e-6"]
+    assert tick_labels([0.0, 5000.0, 10000.0, 15000.0], 5000.0) == ["0", "5k", "10k", "15k"]
+    assert [decade_label(e) for e in (-6, -4, -2, 0, 2, 5)] == ["1e-6", "1e-4", "0.01", "1", "100", "1e5"]
+    assert log_ticks(-6, -1, 6) == [-6, -5, -4, -3, -2, -1]
+    assert log_ticks(-6, -1, 3) == [-6, -4, -2]  # every second decade
+    assert nice_step(0.7, 4) == 0.5 and nice_step(283.3, 4) == 100.0
+
+
+def test_braille_dots_draw_lines_and_owners() -> None:
+    # A diagonal from the bottom-left to the top-right over 2 x 1 cells (4 x 4 dots).
+    dots = braille_dots([([0.0, 1.0], [0.0, 1.0])], (0.0, 1.0), (0.0, 1.0), 2, 1)
+    assert dots.bits.shape == (1, 2) and (dots.bits > 0).all()
+    assert dots.bits[0, 0] & 0x40  # bottom-left dot of the left cell
+    assert dots.bits[0, 1] & 0x08  # top-right dot ... top row, right column of the right cell
+    assert dots.owner.tolist() == [[0, 0]]
+    # Two series: the later one owns the cells it draws; none is -1.
+    two = braille_dots([([0.0, 1.0], [0.0, 0.0]), ([0.0, 1.0], [1.0, 1.0])], (0.0, 1.0), (0.0, 1.0), 4, 2)
+    assert two.owner[1].tolist() == [0, 0, 0, 0] and two.owner[0].tolist() == [1, 1, 1, 1]
+    assert two.chars(0) == chr(0x2800 + 0x09) * 4  # the top dot row: dots 1 and 4
+    empty = braille_dots([([np.nan], [np.nan])], (0.0, 1.0), (0.0, 1.0), 3, 2)
+    assert not empty.bits.any() and (empty.owner == -1).all() and empty.chars(0) == "   "
+
+
+def test_plane_ticks_and_layout_with_ticks() -> None:
+    assert plane_ticks(6.0, 3) == [-6.0, 0.0, 6.0]
+    assert plane_ticks(6.0, 5) == [-6.0, -3.0, 0.0, 3.0, 6.0]
+    assert plane_ticks(1.5, 5) == [-1.0, 0.0, 1.0]  # a truth table's corners 0 and 1
+    assert axis_label_width(6.0) == 3 and axis_label_width(1.5) == 3
+    g = PlaneLayout.fit(40, 22, axis_w=3)
+    assert (g.rows, g.cols, g.x0, g.tick_y, g.caption_y, g.axis_w) == (18, 36, 3, 18, 21, 3)
+    assert g.cols == 2 * g.rows  # still square
+    xs, ys = g.ticks(6.0)
+    assert [t.text for t in xs] == ["-6", "-3", "0", "3", "6"] and all(t.y == 18 for t in xs)
+    assert xs[0].x == g.x0 and xs[-1].x + len(xs[-1].text) == g.x0 + g.cols
+    assert [t.text for t in ys] == ["6", "3", "0", "-3", "-6"] and ys[0].y == 0 and ys[-1].y == g.rows - 1
+    assert all(t.x + len(t.text) == g.x0 - 1 for t in ys)  # right-aligned, a space before the plane
+    # No room: no ticks, as before.
+    assert PlaneLayout.fit(10, 6, axis_w=3).tick_y == -1
+    assert PlaneLayout.fit(10, 6, axis_w=3) == PlaneLayout.fit(10, 6)

@@ -329,7 +329,8 @@ async def test_resampling_and_desired_grid_follow_resize(circle):
     async with hosted(grid) as (app, pilot):
         cols, rows = grid.desired_grid()
         w, h = grid.size
-        assert rows == 2 * min(h - 1, w // 2) and cols == rows  # square, caption below
+        # Square; the caption and the x1 tick labels below, the x2 ones ("-6 ") at the left.
+        assert rows == 2 * min(h - 2, (w - 3) // 2) and cols == rows
         assert app.grid_sizes and app.grid_sizes[-1] == (cols, rows)
         grid.update_snapshot(circle)  # 40x40 pixels: resampled to fit
         await pilot.pause()
@@ -338,12 +339,12 @@ async def test_resampling_and_desired_grid_follow_resize(circle):
         await pilot.pause()
         cols2, rows2 = grid.desired_grid()
         assert (cols2, rows2) != (cols, rows)
-        assert rows2 == 2 * min(grid.size.height - 1, grid.size.width // 2)
+        assert rows2 == 2 * min(grid.size.height - 2, (grid.size.width - 3) // 2)
         assert app.grid_sizes[-1] == (cols2, rows2)
         assert len(plane_cells(grid)) == (cols2 * rows2) // 2
         grid.keep_aspect = False
         await pilot.pause()
-        assert grid.desired_grid() == (grid.size.width, 2 * (grid.size.height - 1))
+        assert grid.desired_grid() == (grid.size.width - 3, 2 * (grid.size.height - 2))
 
 
 @async_test
@@ -604,7 +605,7 @@ async def test_network_view_click_selects(circle):
     async with hosted(view, size=(80, 30), show=circle) as (app, pilot):
         geo = view._geo
         x = geo.col_x[1] + 1
-        y = 1 + geo.neuron_top(3)
+        y = 1 + geo.neuron_top(3, 1)  # neuron 3 of column 1 (layer 0): columns are centred
         await pilot.click(NetworkView, offset=(x, y))
         await pilot.pause()
         assert app.selected[-1] == (0, 3)
@@ -699,3 +700,308 @@ async def test_snapshots_at_ten_per_second_redraw_the_network_and_charts_at_two(
         assert view.builds == builds + 2
         view.update_snapshot(dataclasses.replace(spiral3, epoch=2))  # paused
         assert view.builds == builds + 3
+
+
+# --- what a new learner saw: deep nets, room, legends, no-gradient nets, ticks, dead links --------
+from rich.cells import cell_len  # noqa: E402
+
+from tui_nn.app.widgets.charts import no_gradient_reason  # noqa: E402
+from tui_nn.app.widgets.network_draw import DEAD_GLYPH  # noqa: E402
+from tui_nn.io.presets import load_preset  # noqa: E402
+from tui_nn.render.colors import DEAD  # noqa: E402
+
+BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
+
+
+def _preset_snapshot(name: str, epochs: int, *overrides: str, grid=(30, 30)) -> Snapshot:
+    cfg = load_preset(name)
+    if overrides:
+        cfg = cfg.with_overrides(list(overrides))
+    t = Trainer(cfg, track_layers=True)
+    if epochs:
+        t.run(epochs)
+    return t.snapshot(grid=grid)
+
+
+@pytest.fixture(scope="module")
+def deep() -> Snapshot:
+    """vanishing-sigmoid: six hidden sigmoid layers of 8."""
+    return _preset_snapshot("vanishing-sigmoid", 5)
+
+
+@pytest.fixture(scope="module")
+def small_circle() -> Snapshot:
+    """The circle preset's 2-4-2-1 tanh net."""
+    return _preset_snapshot("circle", 5)
+
+
+def screen_text(widget: Widget) -> list[str]:
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+def header_titles(view: NetworkView) -> str:
+    return view.render_line(0).text
+
+
+@async_test
+async def test_deep_net_says_more_layers_and_every_layer_is_reachable(deep):
+    view = _unthrottled(NetworkView())
+    n_hidden = len(deep.sizes) - 2
+    async with hosted(view, size=(40, 22), show=deep) as (app, pilot):
+        view.focus()
+        await pilot.pause()
+        lines = screen_text(view)
+        text = "\n".join(lines)
+        shown = [k for k in range(1, n_hidden + 1) if f"L{k}" in lines[0]]
+        assert len(shown) < n_hidden  # the net does not fit 40 columns ...
+        hidden = len(deep.sizes) - len(shown) - 1  # columns out of view (hidden layers and the output)
+        assert f"→ {hidden} more layers" in text and "←→ to scroll" in text  # ... and says so
+        seen = set(shown)
+        for _ in range(len(deep.sizes)):
+            await pilot.press("right")
+            await pilot.pause()
+            seen |= {k for k in range(1, n_hidden + 1) if f"L{k}" in header_titles(view)}
+        assert seen == set(range(1, n_hidden + 1))  # every layer came into view
+        assert view.selected == (n_hidden, None)  # the output
+        text = "\n".join(screen_text(view))
+        assert "out" in screen_text(view)[0] and "← " in text and "more layer" in text
+        assert "← 3 more layers" in text.split("\n")[-2]
+        assert not any(f"→ {n}" in text for n in range(1, 9))  # nothing beyond the right edge any more
+
+    # At 80 columns the compact layout (one-cell thumbnails) shows them all.
+    view = _unthrottled(NetworkView())
+    async with hosted(view, size=(80, 36), show=deep) as (app, pilot):
+        lines = screen_text(view)
+        assert all(f"L{k}" in lines[0] for k in range(1, n_hidden + 1)) and "out" in lines[0]
+        assert "more layer" not in "\n".join(lines)
+        assert view._geo.tw == 1 and view._geo.width <= 80
+
+
+@async_test
+async def test_network_uses_the_room_centres_columns_and_names_the_output(small_circle):
+    view = _unthrottled(NetworkView())
+    view.force_mode = "truecolor"
+    async with hosted(view, size=(40, 22), show=small_circle) as (app, pilot):  # the 120x40 panel
+        geo = view._geo
+        assert geo.th >= 3 and geo.tw >= 6  # 6x6-pixel thumbnails, not 4x4
+        body = geo.body_h
+        # The tallest column (4 units) spans most of the body; the others are centred.
+        col_h = [n * geo.th + (n - 1) * geo.vgap for n in geo.sizes]
+        assert max(col_h) >= body * 0.8
+        for top, h in zip(geo.col_top, col_h):
+            assert abs(top - (body - h) / 2) <= 1
+        lines = screen_text(view)
+        assert "out sigmoid" in lines[0]  # the output's activation by name, not just "out"
+        text = "\n".join(lines)
+        assert "bce" in text  # ... and its loss (under the output when the header is full)
+        legend = lines[-2]
+        assert "w>0" in legend and "w<0" in legend and "|w|" in legend and DEAD_GLYPH in legend
+        # Nothing is cut: the header's words are whole.
+        assert set(lines[0].split()) <= {"inputs", "L1", "L2", "tanh", "out", "sigmoid", "·", "bce", "loss"} | {
+            w for w in lines[0].split() if w.startswith("±")}
+    view = _unthrottled(NetworkView())
+    view.force_mode = "truecolor"
+    async with hosted(view, size=(80, 36), show=small_circle) as (app, pilot):  # the 200x60 panel
+        assert view._geo.th >= 4
+        lines = screen_text(view)
+        assert "out sigmoid · bce loss" in lines[0]
+        assert "blue" in lines[-2] and "orange" in lines[-2] and "dead" in lines[-2]
+
+
+def _link_cells(view: NetworkView, k: int, i: int) -> list[tuple[str, Style]]:
+    """The (char, style) cells of the strip from neuron ``i`` of column ``k``."""
+    geo = view._geo
+    sx, sy = view._scroll
+    y = 1 + geo.mid_row(i, k) - sy
+    x0 = geo.strip_x(k) - sx
+    cells = []
+    x = 0
+    for seg in view.render_line(y):
+        for ch in seg.text:
+            if x0 <= x < x0 + geo.sizes[k + 1]:
+                cells.append((ch, seg.style))
+            x += 1
+    return cells
+
+
+@async_test
+async def test_a_zero_weight_is_drawn_as_a_dead_link(small_circle, monkeypatch):
+    w0 = small_circle.weights[0].copy()
+    w0[0, 1] = 0.0  # input x1 -> L1 unit 2: dead
+    snap = dataclasses.replace(small_circle, weights=(w0, *small_circle.weights[1:]))
+    view = _unthrottled(NetworkView())
+    view.force_mode = "truecolor"
+    async with hosted(view, size=(80, 36), show=snap) as (app, pilot):
+        cells = _link_cells(view, 0, 0)
+        assert len(cells) == 4
+        ch, style = cells[1]
+        assert ch == DEAD_GLYPH and rgb(style.color) == DEAD  # grey, not a coloured bar
+        assert all(c in "▁▂▃▄▅▆▇█" for c, _ in (cells[0], cells[2], cells[3]))
+        assert sum(c == DEAD_GLYPH for c, _ in _link_cells(view, 0, 1)) == 0
+        assert "dead" in screen_text(view)[-2]
+    monkeypatch.setenv("NO_COLOR", "1")
+    view = _unthrottled(NetworkView())
+    async with hosted(view, size=(80, 36), show=snap) as (app, pilot):
+        cells = _link_cells(view, 0, 0)
+        assert cells[1][0] == DEAD_GLYPH
+        assert all(c in "+#-=" for c, _ in (cells[0], cells[2], cells[3]))  # mono: glyphs carry the sign
+        assert "dead" in screen_text(view)[-2]
+
+
+@async_test
+async def test_step_nets_say_they_have_no_gradient_and_print_no_nan():
+    by_hand = _preset_snapshot("xor-by-hand", 0)
+    perceptron = _preset_snapshot("perceptron-and", 4)
+    assert perceptron.layer_history["epoch"].size and np.isnan(perceptron.layer_history["grad0"]).all()
+    for snap in (by_hand, perceptron):
+        assert no_gradient_reason(snap) is not None
+        for size in ((40, 11), (80, 13), (30, 6)):
+            grad = _unthrottled(GradientChart())
+            async with hosted(grad, size=size, show=snap) as (app, pilot):
+                text = chart_text(grad)
+                assert "nan" not in text.lower()
+                assert "no gradient" in " ".join(text.split())
+    assert no_gradient_reason(_preset_snapshot("circle", 3)) is None
+
+
+def _x_labels(widget: Widget) -> list[str]:
+    return widget.render_line(widget.size.height - 1).text.split()
+
+
+@async_test
+async def test_chart_ticks_are_round_and_the_loss_axis_starts_at_zero(circle, deep):
+    hist = _history(284)
+    hist["train_loss"] = 0.6920 + 0.0146 * np.abs(np.sin(np.arange(284.0)))  # the review's 0.6920-0.7066
+    hist["test_loss"] = hist["train_loss"] + 0.004
+    snap = dataclasses.replace(circle, history=hist, epoch=283)
+    for size in ((40, 11), (80, 17), (38, 7)):
+        chart = _unthrottled(LossChart())
+        async with hosted(chart, size=size, show=snap) as (app, pilot):
+            ticks = _x_labels(chart)
+            assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), ticks  # whole epochs
+            values = [int(t) for t in ticks]
+            steps = set(np.diff(values).tolist())
+            assert len(steps) == 1 and _is_round(steps.pop())  # evenly spaced, 1/2/5 x 10^k
+            lines = screen_text(chart)
+            labels = [ln.split("┤")[0].strip() for ln in lines if "┤" in ln]
+            assert labels[-1] == "0"  # an honest axis: from zero
+            assert float(labels[0]) >= 0.7066 and all(len(s) <= 4 for s in labels)
+    grad = _unthrottled(GradientChart())
+    async with hosted(grad, size=(80, 13), show=deep) as (app, pilot):
+        lines = screen_text(grad)
+        labels = [ln.split("┤")[0].strip() for ln in lines if "┤" in ln]
+        assert labels and all(s in {"1e-6", "1e-5", "1e-4", "1e-3", "0.01", "0.1", "1", "10"} or s.startswith("1e")
+                              for s in labels), labels
+        assert all(t.isdigit() for t in _x_labels(grad))
+
+
+def _is_round(step: int) -> bool:
+    while step % 10 == 0 and step > 1:
+        step //= 10
+    return step in (1, 2, 5)
+
+
+@async_test
+async def test_charts_keep_three_plot_rows_when_short(circle):
+    snap = dataclasses.replace(circle, history=_history(300), epoch=299)
+    for size in ((38, 7), (78, 5), (40, 9)):  # a 40x9 panel's content; the 80x24 loss panel
+        chart = _unthrottled(LossChart())
+        async with hosted(chart, size=size, show=snap) as (app, pilot):
+            rows = [ln for ln in screen_text(chart) if ("┤" in ln or "│" in ln) and "└" not in ln]
+            assert len(rows) >= 3, screen_text(chart)
+            assert any(set(ln) & BRAILLE for ln in rows)
+
+
+def _header_tokens(parts) -> set[str]:
+    return {tok for p in parts for v in p.variants for tok in v.plain.split()}
+
+
+@async_test
+async def test_chart_headers_are_never_cut_and_list_every_layer(deep):
+    n_layers = len(deep.sizes) - 1
+    for width in (24, 32, 40, 56, 80):
+        for cls, height in ((LossChart, 9), (GradientChart, 11), (GradientChart, 7)):
+            chart = _unthrottled(cls())
+            async with hosted(chart, size=(width, height), show=deep) as (app, pilot):
+                tokens = _header_tokens(chart.header_parts(deep, "truecolor"))
+                lines = screen_text(chart)
+                head = [ln for ln in lines if ln.strip() and not (set(ln) & (BRAILLE | set("┤│└")))
+                        and not ln.split()[0].isdigit()]
+                for ln in head:
+                    assert cell_len(ln.rstrip()) <= width
+                    for tok in ln.split():
+                        assert tok in tokens, (cls.__name__, width, ln)
+                if cls is GradientChart and width >= 32:
+                    text = " ".join(head)
+                    for i in range(1, n_layers + 1):
+                        assert f"L{i}" in text, (width, height, head)
+
+
+@async_test
+async def test_grid_has_tick_labels_and_stays_square(circle):
+    grid = _grid()
+    async with hosted(grid, size=(40, 22), show=circle) as (app, pilot):
+        x0, _, cols, rows = grid.plane_box
+        assert cols == 2 * rows
+        below = grid.render_line(rows).text.split()
+        assert below[0] == "-6" and "0" in below and below[-1] == "6"
+        left = [grid.render_line(y).text[:x0].strip() for y in range(rows)]
+        assert left[0] == "6" and left[-1] == "-6" and "0" in left
+        assert "x1 → x2 ↑ ±6" in grid.render_line(grid.size.height - 1).text  # the caption's legend stays
+    table = _preset_snapshot("xor-by-hand", 0)
+    grid = _grid()
+    async with hosted(grid, size=(40, 22), show=table) as (app, pilot):
+        x0, _, cols, rows = grid.plane_box
+        below = grid.render_line(rows).text.split()
+        assert "0" in below and "1" in below
+        left = {grid.render_line(y).text[:x0].strip() for y in range(rows)}
+        assert {"0", "1"} <= left
+        # The labels sit by the corners: x1 = 1 under the column of the points at x1 = 1.
+        cx, cy = grid.cell_of(1.0, 1.0)
+        line = grid.render_line(rows).text
+        at = line.index(" 1") + 1
+        assert abs(at - cx) <= 1
+        assert grid.render_line(cy).text[:x0].strip() == "1"
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5, 2), (12, 4), (20, 8), (36, 8)])
+@async_test
+async def test_widgets_survive_tiny_sizes(size, deep, small_circle, iris):
+    for make in (NetworkView, LossChart, GradientChart, DecisionGrid, WeightHistogram):
+        widget = _unthrottled(make())
+        async with hosted(widget, size=size) as (app, pilot):
+            for snap in (deep, small_circle, iris):
+                widget.update_snapshot(snap)
+                await pilot.pause()
+                lines = screen_text(widget)
+                assert all(cell_len(ln) <= size[0] for ln in lines)
+
+
+@async_test
+async def test_a_huge_net_draws_only_what_is_in_view():
+    snap = _preset_snapshot("circle", 0, "network.hidden=512,512", grid=(20, 20))
+    view = _unthrottled(NetworkView())
+    async with hosted(view, size=(40, 22)) as (app, pilot):
+        start = monotonic()
+        view.update_snapshot(snap)
+        took = monotonic() - start
+        await pilot.pause()
+        assert took < 0.5  # it was over a second when the whole 1000 x 512 diagram was drawn
+        assert "more layer" in "\n".join(screen_text(view))
+        start = monotonic()
+        for _ in range(3):
+            await pilot.press("right")
+        assert monotonic() - start < 2.0
+
+
+@async_test
+async def test_wide_characters_are_laid_out_by_cell_width(small_circle):
+    snap = dataclasses.replace(small_circle, input_names=("가로", "세로축이름이아주긴것"))
+    view = _unthrottled(NetworkView())
+    async with hosted(view, size=(40, 22), show=snap) as (app, pilot):
+        lines = screen_text(view)
+        assert all(cell_len(ln) == 40 for ln in lines)
+        text = "\n".join(lines)
+        assert "가로" in text and "세로" in text  # the long name cut to its column, never half a character
+        await pilot.press("down")
+        assert all(cell_len(ln) == 40 for ln in screen_text(view))

@@ -44,32 +44,25 @@ class MSE(Loss):
     name = "mse"
     description = "mean squared error (y - p)^2"
     tasks = frozenset({"binary", "multiclass", "regression"})
+    factor: ClassVar[float] = 1.0  # the loss is factor * mean (p - y)^2
 
     def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
         d = p - y
-        return float(np.mean(d * d))
+        return float(self.factor * np.mean(d * d))
 
     def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
         np.subtract(p, y, out=out)
-        out *= 2.0 / p.size
+        out *= 2.0 * self.factor / p.size
         return out
 
 
 @LOSSES.register
-class Square(Loss):
+class Square(MSE):
+    # Half of MSE: TF Playground's output derivative is p - y, averaged over the batch.
     name = "square"
     description = "TensorFlow Playground's square loss: mean 1/2 (y - p)^2"
     tasks = frozenset({"binary", "regression"})
-
-    def value(self, y: np.ndarray, p: np.ndarray, z: np.ndarray) -> float:
-        d = p - y
-        return float(0.5 * np.mean(d * d))
-
-    def gradient(self, y: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
-        # Half of MSE's: TF Playground's output derivative p - y, averaged over the batch.
-        np.subtract(p, y, out=out)
-        out *= 1.0 / p.size
-        return out
+    factor = 0.5
 
 
 @LOSSES.register

@@ -13,6 +13,7 @@ __all__ = [
     "ANSI_DIVERGING",
     "BLUE",
     "CLASS_RGB",
+    "DEAD",
     "DIM",
     "MID",
     "ORANGE",
@@ -35,6 +36,7 @@ ORANGE: RGB = (245, 147, 34)  # TF Playground's #f59322: low values, class 0
 MID: RGB = (232, 234, 235)  # #e8eaeb: the middle of the scale
 BLUE: RGB = (8, 119, 189)  # #0877bd: high values, class 1
 DIM: RGB = (88, 92, 96)  # weak links in the network view
+DEAD: RGB = (128, 128, 128)  # a dead link (a weight of exactly zero): grey
 
 # One colour per class: orange and blue as in TF Playground, then others.
 CLASS_RGB: tuple[RGB, ...] = (
@@ -113,7 +115,7 @@ def sign_rgb(w: float, q: float) -> RGB:
 
 
 def series_color(i: int, mode: str) -> RGB | int | None:
-    """Colour of the i-th chart series in the form plotext takes (an ANSI number in "ansi")."""
+    """Colour of the i-th chart series: RGB, an ANSI colour number in "ansi", None in mono."""
     if mode == "mono":
         return None
     if mode == "ansi":

@@ -196,14 +196,20 @@ class Session:
         else:
             self._play(Play())
 
+    def _ready_to_step(self) -> bool:
+        """A step pauses the run first (and retries after a divergence)."""
+        if not self.trainer.trainable:
+            self.note = NOTHING_TO_TRAIN
+            return False
+        self.trainer.reset_divergence()
+        self.state = RunState.PAUSED
+        return True
+
     @_on.register
     def _step(self, command: Step) -> None:
         t = self.trainer
-        if not t.trainable:
-            self.note = NOTHING_TO_TRAIN
+        if not self._ready_to_step():
             return
-        t.reset_divergence()
-        self.state = RunState.PAUSED
         for _ in range(command.epochs):
             self._train_one()
             if self.state != RunState.PAUSED:  # diverged or finished
@@ -213,11 +219,8 @@ class Session:
     @_on.register
     def _step_batch(self, command: StepBatch) -> None:
         t = self.trainer
-        if not t.trainable:
-            self.note = NOTHING_TO_TRAIN
+        if not self._ready_to_step():
             return
-        t.reset_divergence()
-        self.state = RunState.PAUSED
         epoch = t.epoch
         t.train_step()
         if t.diverged:

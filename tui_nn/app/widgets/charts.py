@@ -1,11 +1,18 @@
 """Charts of a run: loss over epochs, per-layer gradients, weight distributions.
 
-The line charts use plotext (6.x: ``plotext.figure`` is the plot; ``build()``
-gives a matrix whose ``string()`` carries ANSI colour codes), rendered through
-``rich.text.Text.from_ansi``. plotext is slow with many points, so every series
-is cut down to about two points per column first, keeping each bucket's
-minimum and maximum so spikes survive; and a chart is rebuilt only when the
-snapshot brought new data or the widget changed size.
+The line charts are drawn here in braille dots (``tui_nn.render.chart``: a
+character holds 2 x 4 dots), with round tick values: integer epochs at steps
+of 1, 2 or 5 x 10^k along the bottom, and at the left a linear loss axis
+from zero (an honest scale: a flat loss stays flat) or, on a log axis,
+powers of ten. Small charts drop the axis line, then the epoch labels, to
+keep at least three rows of plot. Every series is cut down to about two
+points per column first, keeping each bucket's minimum and maximum so
+spikes survive; and a chart is rebuilt only when the snapshot brought new
+data or the widget changed size.
+
+Headers are flowed by ``_flow``: a part is shown whole or not at all, on a
+second line (or more) when there is room, shortened or dropped by priority
+when there is not.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
@@ -22,12 +30,14 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from ...render.chart import braille_dots, decade_label, linear_ticks, log_ticks, tick_labels
 from ...render.colors import RGB, series_color, sign_rgb
 from ...training.snapshot import Snapshot
+from ._flow import Part, flow
 from .colors import color_mode, to_color
 from .redraw import SnapshotWidget
 
-__all__ = ["GradientChart", "LossChart", "WeightHistogram", "downsample", "plot_lines"]
+__all__ = ["GradientChart", "LossChart", "WeightHistogram", "chart_body", "downsample", "no_gradient_reason"]
 
 BARS = " ▁▂▃▄▅▆▇█"
 
@@ -62,59 +72,154 @@ def downsample(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarra
 Series = tuple[np.ndarray, np.ndarray, RGB | int | None]  # x, y, colour (see series_color)
 
 
-def plot_lines(
-    series: Sequence[Series],
-    width: int,
-    height: int,
-    *,
-    log_y: bool = False,
-    mono: bool = False,
-) -> str:
-    """Draw (x, y, colour) series with plotext at ``width`` x ``height``; the ANSI string."""
-    # Imported on first use: plotext's import takes ~90 ms, which would
-    # otherwise sit between launch and the first frame.
-    import plotext as plt
+def _series_style(color: RGB | int | None, mode: str) -> Style:
+    if mode == "mono" or color is None:
+        return Style()
+    if isinstance(color, int):
+        return Style(color=Color.from_ansi(color))
+    return Style(color=to_color(color, mode))
 
-    fig = plt.figure
-    fig.clear()
-    plt.terminal.limit(False, False)  # our size is the widget's, not the terminal's
-    fig.plot_size(width, height)
-    fig.theme("colorless" if mono else "simple")
-    for x, y, color in series:
-        if len(x) == 0:
-            continue
-        marker = "braille" if (mono or color is None) else plt.marker("braille", color)
-        sig = fig.signal(x.tolist(), y.tolist(), marker=marker)
-        if len(x) > 1:
-            sig.lines()
-        fig.draw(sig)
+
+def _y_axis(ys: Sequence[np.ndarray], log_y: bool, max_ticks: int) -> tuple[tuple[float, float], list[float], list[str]]:
+    """(range, tick positions, labels) of the y axis, in plot units (log10 on a log axis)."""
+    values = np.concatenate([np.asarray(y, dtype=np.float64) for y in ys]) if ys else np.zeros(0)
+    values = values[np.isfinite(values)]
     if log_y:
-        fig.ruler("y").scale("log")
-    ansi: str = fig.build().string(colorless=mono)  # plotext is untyped
-    return ansi.rstrip("\n")
+        values = values[values > 0]
+        if not values.size:
+            return (0.0, 1.0), [], []
+        lo_e = math.floor(math.log10(float(values.min())) + 1e-9)
+        hi_e = math.ceil(math.log10(float(values.max())) - 1e-9)
+        if hi_e <= lo_e:
+            hi_e = lo_e + 1
+        exps = log_ticks(lo_e, hi_e, max_ticks)
+        return (float(lo_e), float(hi_e)), [float(e) for e in exps], [decade_label(e) for e in exps]
+    if not values.size:
+        return (0.0, 1.0), [], []
+    # Linear from zero: a flat loss stays flat, noise stays small.
+    lo = min(0.0, float(values.min()))
+    hi = float(values.max())
+    if not hi > lo:
+        hi = lo + (abs(lo) or 1.0)
+    # The top snapped up to the next round tick, so the top row is labelled.
+    _, step = linear_ticks(lo, hi, max_ticks)
+    hi = math.ceil(hi / step - 1e-9) * step
+    lo = math.floor(lo / step + 1e-9) * step
+    n = round((hi - lo) / step)
+    ticks = [lo + i * step for i in range(n + 1)]
+    return (lo, hi), ticks, tick_labels(ticks, step)
 
 
-def _fmt(v: float) -> str:
+def chart_body(series: Sequence[Series], width: int, rows: int, mode: str, *, log_y: bool = False) -> list[Text]:
+    """The plot: y tick labels and axis at the left, the series in braille, epoch ticks below.
+
+    With fewer than 7 rows the axis line goes, with fewer than 4 the epoch
+    labels too: the plot keeps at least three rows while it can.
+    """
+    live = [(x, y, c) for x, y, c in series if len(x)]
+    if rows <= 0 or width <= 0 or not live:
+        return []
+    x_labels = rows >= 4
+    axis_line = rows >= 7
+    plot_rows = rows - x_labels - axis_line
+    ys = [y for _, y, _ in live]
+    (y0, y1), yticks, ylabels = _y_axis(ys, log_y, max(2, min(6, plot_rows // 2 + 1)))
+    if log_y:
+        live = [(x, np.log10(np.where(y > 0, y, np.nan)), c) for x, y, c in live]
+    lab_w = max((cell_len(s) for s in ylabels), default=0)
+    if width - lab_w - 1 < 8:
+        lab_w = -1  # no room for the y axis: the plot alone
+    px0 = lab_w + 1
+    cols = width - px0
+    xs = np.concatenate([np.asarray(x, dtype=np.float64) for x, _, _ in live])
+    x0, x1 = float(np.min(xs)), float(np.max(xs))
+    if not x1 > x0:
+        x1 = x0 + 1.0
+    dots = braille_dots([(x, y) for x, y, _ in live], (x0, x1), (y0, y1), cols, plot_rows)
+    dim = Style() if mode == "mono" else Style(dim=True)
+    styles = [_series_style(c, mode) for _, _, c in live]
+    # y tick labels on the rows they fall on (the first one wins a row).
+    sy = (4 * plot_rows - 1) / (y1 - y0) if y1 > y0 else 0.0
+    row_label: dict[int, str] = {}
+    for t, lab in zip(yticks, ylabels):
+        r = int(round((y1 - t) * sy)) // 4
+        if 0 <= r < plot_rows:
+            row_label.setdefault(r, lab)
+    lines = []
+    for r in range(plot_rows):
+        line = Text(no_wrap=True, overflow="crop")
+        if lab_w >= 0:
+            here = row_label.get(r, "")
+            line.append((" " * (lab_w - cell_len(here)) + here + "┤") if here else " " * lab_w + "│", dim)
+        owners = dots.owner[r].tolist()
+        chars = dots.chars(r)
+        start = 0
+        for c in range(1, cols + 1):
+            if c == cols or owners[c] != owners[start]:
+                o = owners[start]
+                line.append(chars[start:c], styles[o] if o >= 0 else None)
+                start = c
+        lines.append(line)
+    if not x_labels:
+        return lines
+    # Epoch ticks: whole numbers at round steps, as many as have room.
+    widest = cell_len(str(int(x1))) + 2
+    xt, step = linear_ticks(x0, x1, max(2, cols // (widest + 3)), integer=True)
+    xl = tick_labels(xt, step)
+    sx = (2 * cols - 1) / (x1 - x0)
+    label_row = [" "] * width
+    marks: list[int] = []
+    end = -2
+    for t, lab in zip(xt, xl):
+        c = int(round((t - x0) * sx)) // 2
+        n = cell_len(lab)
+        at = min(max(px0 + c - (n - 1) // 2, 0), width - n)
+        if at <= end + 1 or n > width:
+            continue
+        label_row[at:at + n] = list(lab)
+        marks.append(c)
+        end = at + n - 1
+    if axis_line:
+        axis = ["─"] * cols
+        for c in marks:
+            axis[c] = "┬"
+        lines.append(Text((" " * lab_w + "└" if lab_w >= 0 else "") + "".join(axis), dim, no_wrap=True))
+    lines.append(Text("".join(label_row), dim, no_wrap=True))
+    return lines
+
+
+def _fmt(v: float, digits: int = 4) -> str:
+    """A value, short: "0.6931", "1.2e-6", "inf"; "—" for a missing (NaN) one."""
+    if math.isnan(v):
+        return "—"
     if not math.isfinite(v):
-        return "inf" if v > 0 else "nan"
+        return "inf" if v > 0 else "-inf"
     if v == 0:
         return "0"
     a = abs(v)
     if a >= 1000 or a < 0.001:
-        return f"{v:.2e}"
-    return f"{v:.4g}"
+        mantissa, _, exp = f"{v:.{max(digits - 2, 0)}e}".partition("e")
+        return f"{mantissa}e{int(exp)}"
+    return f"{v:.{digits}g}"
+
+
+def _header_lines(height: int, most: int) -> int:
+    """How many header lines a chart of ``height`` rows affords (the plot keeps the rest)."""
+    if height < 7:
+        return 1
+    return max(1, min(most, 2 + (height - 7) // 4))
 
 
 class _Chart(SnapshotWidget):
     """Keeps the last snapshot; rebuilds its picture only when the data, the size or
-    a setting changed (plotext takes ~5-15 ms), and then repaints only the rows that differ."""
+    a setting changed, and then repaints only the rows that differ."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(None, name=name, id=id, classes=classes)
         self._sig: tuple[object, ...] | None = None
         self._cache_key: tuple[object, ...] | None = None
         self.builds = 0  # chart rebuilds done (for tests and measurements)
-        self.plotted_points = 0  # the largest series length last handed to plotext
+        self.plotted_points = 0  # the largest series length last plotted
         self.force_mode: str | None = None  # "truecolor" | "256" | "ansi" | "mono" | None (detect)
 
     def _accept(self, old: Snapshot | None, snap: Snapshot | None) -> bool:
@@ -172,28 +277,34 @@ class _Chart(SnapshotWidget):
         raise NotImplementedError
 
 
-def _legend(label: str, color: RGB | int | None, mode: str) -> Text:
-    if mode == "mono" or color is None:
-        style = Style(bold=True)
-    elif isinstance(color, int):
-        style = Style(color=Color.from_ansi(color), bold=True)
-    else:
-        style = Style(color=to_color(color, mode), bold=True)
-    return Text.assemble(("━", style), (f" {label}", style))
+def _legend(label: str, color: RGB | int | None, mode: str, gap: str = " ") -> Text:
+    style = _series_style(color, mode) + Style(bold=True)
+    return Text.assemble(("━", style), (f"{gap}{label}", style))
 
 
-def _body(ansi: str) -> Text:
-    body = Text.from_ansi(ansi, no_wrap=True)
-    body.no_wrap = True
-    body.overflow = "crop"
-    return body
+def _join(lines: Sequence[Text]) -> Text:
+    return Text("\n", no_wrap=True, overflow="crop").join(lines)
+
+
+def _wrapped(message: str, width: int, rows: int, style: str = "dim") -> list[Text]:
+    """A sentence wrapped at word boundaries into at most ``rows`` lines (whole words only)."""
+    words = message.split()
+    lines: list[str] = []
+    for word in words:
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        elif cell_len(word) <= width:
+            lines.append(word)
+        else:
+            break
+    return [Text(s, style=style, no_wrap=True) for s in lines[:max(rows, 0)]]
 
 
 class LossChart(_Chart):
     """Train and test loss over epochs; the title shows the last losses and the metric.
 
     ``update_snapshot(snap)``; ``log_scale`` (reactive) toggles a log y axis;
-    ``plotted_points`` is the largest series length last handed to plotext.
+    ``plotted_points`` is the largest series length last plotted.
     """
 
     DEFAULT_CSS = """
@@ -215,36 +326,41 @@ class LossChart(_Chart):
     def watch_log_scale(self, _value: bool) -> None:
         self.redraw()
 
-    def header(self, snap: Snapshot | None, mode: str) -> Text:
-        text = Text("loss", style="bold", no_wrap=True, overflow="crop")
-        if self.log_scale:
-            text.append(" (log)")
+    def header_parts(self, snap: Snapshot | None, mode: str) -> list[Part]:
+        title = "loss (log)" if self.log_scale else "loss"
+        parts = [Part.of(Text(title, style="bold"), priority=100)]
         if snap is None or not len(snap.history.get("epoch", ())):
-            return text
+            return parts
         h = snap.history
         tr, te = float(h["train_loss"][-1]), float(h["test_loss"][-1])
         if snap.diverged:
             tr = te = math.inf
-        text.append("  ")
-        text.append_text(_legend(f"train {_fmt(tr)}", series_color(0, mode), mode))
-        text.append("  ")
-        text.append_text(_legend(f"test {_fmt(te)}", series_color(1, mode), mode))
+        for i, (name, v) in enumerate((("train", tr), ("test", te))):
+            c = series_color(i, mode)
+            parts.append(Part((_legend(f"{name} {_fmt(v)}", c, mode), _legend(f"{name} {_fmt(v, 2)}", c, mode),
+                               _legend(f"{name[:2]} {_fmt(v, 2)}", c, mode, gap="")), priority=90))
         mtr, mte = float(h["train_metric"][-1]), float(h["test_metric"][-1])
         if snap.metric_name == "accuracy":
-            text.append(f"  accuracy {mtr * 100:.1f}% / {mte * 100:.1f}%")
+            parts.append(Part.of(f"accuracy {mtr * 100:.1f}% / {mte * 100:.1f}%",
+                                 f"acc {mtr * 100:.0f}%/{mte * 100:.0f}%", priority=50))
         else:
-            text.append(f"  {snap.metric_name.upper()} {_fmt(mtr)} / {_fmt(mte)}")
-        text.append(f"  epoch {snap.epoch}", style="dim")
-        return text
+            m = snap.metric_name.upper()
+            parts.append(Part.of(f"{m} {_fmt(mtr)} / {_fmt(mte)}", f"{m} {_fmt(mtr, 2)}/{_fmt(mte, 2)}", priority=50))
+        parts.append(Part.of(f"epoch {snap.epoch}", f"ep {snap.epoch}", priority=30, style="dim"))
+        return parts
+
+    def header(self, snap: Snapshot | None, mode: str, width: int = 1000, lines: int = 2) -> Text:
+        return _join(flow(self.header_parts(snap, mode), width, lines))
 
     def _build(self, snap: Snapshot | None, width: int, height: int, mode: str) -> Text:
-        head = self.header(snap, mode)
-        if snap is None or height < 4 or width < 16:
-            return head
+        head = flow(self.header_parts(snap, mode), width, _header_lines(height, 2))
+        if snap is None or width < 16:
+            return _join(head)
+        rows = height - len(head)
         h = snap.history
         ep = h.get("epoch")
         if ep is None or len(ep) < 2:
-            return Text.assemble(head, "\n", Text("waiting for a few epochs…", style="dim"))
+            return _join([*head, *_wrapped("waiting for a few epochs…", width, rows)])
         max_points = 2 * width
         series = []
         for i, col in enumerate(("train_loss", "test_loss")):
@@ -255,9 +371,20 @@ class LossChart(_Chart):
             series.append((x, y, series_color(i, mode)))
         self.plotted_points = max(len(s[0]) for s in series)
         if self.plotted_points == 0:
-            return Text.assemble(head, "\n", Text("no finite loss to plot", style="dim"))
-        body = plot_lines(series, width, height - 1, log_y=self.log_scale, mono=mode == "mono")
-        return Text.assemble(head, "\n", _body(body), no_wrap=True, overflow="crop")
+            return _join([*head, *_wrapped("no finite loss to plot", width, rows)])
+        return _join([*head, *chart_body(series, width, rows, mode, log_y=self.log_scale)])
+
+
+def no_gradient_reason(snap: Snapshot) -> str | None:
+    """Why a run has no gradients to chart (step units), or None."""
+    acts = (*snap.activations, snap.output_name)
+    if "step" in acts:
+        return "step units have no gradient: nothing to plot (hand-set weights or the perceptron rule train them)"
+    lh = snap.layer_history
+    keys = [k for k in lh if k.startswith("grad")]
+    if keys and len(lh.get("epoch", ())) and not any(np.isfinite(lh[k]).any() for k in keys):
+        return "these units have no gradient: nothing to plot"
+    return None
 
 
 class GradientChart(_Chart):
@@ -282,53 +409,62 @@ class GradientChart(_Chart):
         keys = [k for k in snap.layer_history if k.startswith("grad")]
         return sorted(keys, key=lambda k: int(k[4:]) if k[4:].isdigit() else 0)
 
-    def header(self, snap: Snapshot | None, mode: str) -> Text:
-        text = Text("grad RMS (log)", style="bold", no_wrap=True, overflow="crop")
+    def header_parts(self, snap: Snapshot | None, mode: str) -> list[Part]:
+        parts = [Part.of(Text("grad RMS (log)", style="bold"), Text("grad", style="bold"), priority=100)]
         if snap is None:
-            return text
+            return parts
         lh = snap.layer_history
         keys = self._layers(snap)
-        if keys and len(lh.get("epoch", ())):
+        if keys and len(lh.get("epoch", ())) and no_gradient_reason(snap) is None:
             lasts = []
             for i, k in enumerate(keys):
                 v = float(lh[k][-1])
                 lasts.append(v)
-                text.append(" ")
-                text.append_text(_legend(f"L{i + 1} {_fmt(v)}", series_color(i, mode), mode))
+                c = series_color(i, mode)
+                parts.append(Part((_legend(f"L{i + 1} {_fmt(v)}", c, mode), _legend(f"L{i + 1} {_fmt(v, 3)}", c, mode),
+                                   _legend(f"L{i + 1}", c, mode, gap="")), priority=90, gap=2))
             if len(lasts) > 1 and lasts[-1] > 0 and math.isfinite(lasts[0]):
                 ratio = lasts[0] / lasts[-1]
-                text.append(f"  L1/L{len(lasts)} ×{ratio:.2g}", style="bold red" if ratio < 1e-2 and mode != "mono" else "")
+                style = "bold red" if ratio < 1e-2 and mode != "mono" else ""
+                n = len(lasts)
+                parts.append(Part.of(Text(f"L1/L{n} ×{ratio:.2g}", style=style), priority=60))
         if snap.layer_stats:
-            text.append("\nweight RMS ", style="bold")
-            text.append("  ".join(f"L{i + 1} {_fmt(s.weight_rms)}" for i, s in enumerate(snap.layer_stats)))
-        return text
+            stats = snap.layer_stats
+            full = Text.assemble(("weight RMS ", "bold"), "  ".join(f"L{i + 1} {_fmt(s.weight_rms)}" for i, s in enumerate(stats)))
+            short = Text.assemble(("weight RMS ", "bold"), " ".join(f"L{i + 1} {_fmt(s.weight_rms, 2)}" for i, s in enumerate(stats)))
+            tiny = Text.assemble(("w RMS ", "bold"), " ".join(_fmt(s.weight_rms, 2) for s in stats))
+            parts.append(Part((full, short, tiny), priority=40, newline=True))
+        return parts
+
+    def header(self, snap: Snapshot | None, mode: str, width: int = 1000, lines: int = 4) -> Text:
+        return _join(flow(self.header_parts(snap, mode), width, lines))
 
     def _build(self, snap: Snapshot | None, width: int, height: int, mode: str) -> Text:
-        head = self.header(snap, mode)
-        head_lines = len(head.plain.split("\n"))
+        head = flow(self.header_parts(snap, mode), width, _header_lines(height, 4))
         if snap is None:
-            return head
+            return _join(head)
+        rows = height - len(head)
+        reason = no_gradient_reason(snap)
+        if reason is not None:
+            return _join([*head, *_wrapped(reason, width, rows)])
         lh = snap.layer_history
         ep = lh.get("epoch")
         keys = self._layers(snap)
         if ep is None or len(ep) < 2 or not keys:
-            return Text.assemble(
-                head, "\n", Text("per-layer gradients appear after a few epochs (track_layers)", style="dim")
-            )
-        if height - head_lines < 4 or width < 16:
-            return head
+            return _join([*head, *_wrapped("per-layer gradients appear after a few epochs (track_layers)", width, rows)])
+        if rows < 3 or width < 16:
+            return _join(head)
         series = []
         for i, k in enumerate(keys):
-            # One point per column (min/max of two): several noisy series are
-            # slow for plotext, and a band reads as well as a line here.
+            # One point per column (min/max of two): several noisy series
+            # cost more, and a band reads as well as a line here.
             x, y = downsample(ep, lh[k], width)
             pos = y > 0
             series.append((x[pos], y[pos], series_color(i, mode)))
         self.plotted_points = max(len(s[0]) for s in series)
         if self.plotted_points == 0:
-            return head
-        body = plot_lines(series, width, height - head_lines, log_y=True, mono=mode == "mono")
-        return Text.assemble(head, "\n", _body(body), no_wrap=True, overflow="crop")
+            return _join(head)
+        return _join([*head, *chart_body(series, width, rows, mode, log_y=True)])
 
 
 class WeightHistogram(_Chart):

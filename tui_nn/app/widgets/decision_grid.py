@@ -20,7 +20,7 @@ from textual.strip import Strip
 from ...render.cells import Cells, encode, sample
 from ...render.colors import ANSI_CLASS, SHADES, point_rgb
 from ...render.field import ColourField, Field, Legend
-from ...render.layout import PlaneLayout
+from ...render.layout import PlaneLayout, axis_label_width
 from ...render.palette import class_palette, diverging_palette
 from ...render.points import point_layer
 from ...training.snapshot import Snapshot
@@ -63,22 +63,34 @@ def _legend_segments(legend: Legend, mode: str, base: Style, styles: StyleCache,
 
 
 def caption_segments(snap: Snapshot, field: Field, mode: str, base: Style, styles: StyleCache,
-                     colours: ColourField, show_test: bool) -> list[Segment]:
-    """The line under the plane: title, axes, colour scale and the data points' key."""
-    segs = [Segment(f" {field.title}", base + Style(bold=True)), Segment(f"  x1 → x2 ↑ ±{snap.extent:g}  ", base)]
-    segs += _legend_segments(field.legend, mode, base, styles, colours)
+                     colours: ColourField, show_test: bool, width: int | None = None) -> list[Segment]:
+    """The line under the plane: title, axes, colour scale and the data points' key.
+
+    With ``width``, only the parts that fit whole (in that order): nothing is cut.
+    """
+    groups = [[Segment(f" {field.title}", base + Style(bold=True))],
+              [Segment(f"  x1 → x2 ↑ ±{snap.extent:g}  ", base)]]
+    groups.append(_legend_segments(field.legend, mode, base, styles, colours))
     if snap.task != "regression" and snap.train_points is not None:
         names = snap.class_names or tuple(str(i) for i in range(2))
         for c, name in enumerate(names):
             if mode == "mono":
-                segs.append(Segment(f"  {MONO_TRAIN[c % len(MONO_TRAIN)]} {name}", base))
+                groups.append([Segment(f"  {MONO_TRAIN[c % len(MONO_TRAIN)]} {name}", base)])
                 continue
             color = to_color(ANSI_CLASS[c % len(ANSI_CLASS)][0] if mode == "ansi" else point_rgb(c), mode)
-            segs += [Segment("  ", base), Segment(TRAIN_GLYPH, styles.get(color, None, bold=True)),
-                     Segment(f" {name}", base)]
+            groups.append([Segment("  ", base), Segment(TRAIN_GLYPH, styles.get(color, None, bold=True)),
+                           Segment(f" {name}", base)])
     if show_test and snap.test_points is not None:
         glyph = MONO_TEST[0] if mode == "mono" else TEST_GLYPH
-        segs.append(Segment(f"  {glyph} test", base))
+        groups.append([Segment(f"  {glyph} test", base)])
+    segs: list[Segment] = []
+    used = 0
+    for group in groups:
+        n = sum(seg.cell_length for seg in group)
+        if width is not None and used + n > width:
+            break
+        segs += group
+        used += n
     return segs
 
 
@@ -213,7 +225,9 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
 
     def _layout(self) -> PlaneLayout:
         width, height = self.size
-        return PlaneLayout.fit(width, height, self.keep_aspect)
+        snap = self._snap
+        extent = snap.extent if snap is not None and snap.extent > 0 else 6.0
+        return PlaneLayout.fit(width, height, self.keep_aspect, axis_w=axis_label_width(extent))
 
     def _post_size(self) -> None:
         grid = self.desired_grid()
@@ -241,7 +255,10 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
         cells = self._encode(snap, layout, field, painter)
         self.frames += 1
         caption = self._caption_strip(snap, field, layout, base)
-        self.set_lines(self._lines(layout, cells, caption, base, force), force=force)
+        lines = self._lines(layout, cells, caption, base, force)
+        self._add_ticks(lines, layout, snap.extent, base)
+        self.set_lines(lines, force=force)
+        self._post_size()
 
     def _painter_for(self, layout: PlaneLayout, field: Field, mode: str, base: Style,
                      regression: bool) -> CellPainter:
@@ -283,10 +300,28 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
             lines[layout.caption_y] = caption
         return lines
 
+    def _add_ticks(self, lines: list[Strip], layout: PlaneLayout, extent: float, base: Style) -> None:
+        """The x1 tick labels under the plane and the x2 ones left of it, written into ``lines``."""
+        xs, ys = layout.ticks(extent)
+        if not xs and not ys:
+            return
+        style = base + Style(dim=True)
+        x0, width = layout.x0, layout.width
+        for t in ys:
+            if 0 <= t.y < len(lines):
+                pad = Segment(" " * t.x + t.text + " " * (x0 - t.x - len(t.text)), style)
+                lines[t.y] = Strip.join([Strip([pad], x0), lines[t.y].crop(x0, width)])
+        if xs and 0 <= layout.tick_y < len(lines):
+            row = [" "] * width
+            for t in xs:
+                row[t.x: t.x + len(t.text)] = list(t.text)
+            lines[layout.tick_y] = Strip([Segment("".join(row), style)], width)
+
     def _caption_strip(self, snap: Snapshot, field: Field, layout: PlaneLayout, base: Style) -> Strip | None:
         if layout.caption_y < 0:
             return None
-        segs = caption_segments(snap, field, self._mode, base, self._styles, self.colours, self.show_test)
+        segs = caption_segments(snap, field, self._mode, base, self._styles, self.colours, self.show_test,
+                                layout.width)
         if segs != self._caption[0]:
             self._caption = (segs, Strip(segs).adjust_cell_length(layout.width, base))
         return self._caption[1]

@@ -1,5 +1,10 @@
 """TF Playground's network diagram, in text (drawn by :mod:`.network_draw`).
 
+The panel shows a header (each layer's title), the diagram, a line saying
+what the link strips mean (and, when the net is wider than the panel, how
+many layers lie beyond each edge) and the selected neuron's details. The
+view scrolls to follow the selection, so arrow keys reach every layer.
+
 Arrow keys (or a click) move the selection; each move posts
 ``NetworkView.NeuronSelected(layer, index)``: layer -1 = inputs, 0.. = hidden
 layers, and the output layer (``layer == number of hidden layers``) with
@@ -10,14 +15,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
 from ...training.snapshot import Snapshot
 from .colors import color_mode
-from .network_draw import Geometry, NetworkPainter, fit_geometry
+from .network_draw import Geometry, HeaderItem, NetworkPainter, Window, fit_geometry, more_counts
 from .redraw import LatestMessage, SnapshotWidget
 
 __all__ = ["NetworkView"]
@@ -64,9 +71,11 @@ class NetworkView(SnapshotWidget, can_focus=True):
         super().__init__(snapshot, name=name, id=id, classes=classes)
         self._sel = (0, 0)  # (column, index): column 0 = inputs, last = output
         self._geo: Geometry | None = None
-        self._body: list[Strip] = []
-        self._header = Strip([])
-        self._info = Strip([])
+        self._header_items: list[HeaderItem] = []
+        self._out_names: tuple[str, ...] = ()
+        self._body_rows = 0
+        self._extra_row = False
+        self._info_row = False
         self._scroll = (0, 0)
         self._mode = "truecolor"
         self.painter = NetworkPainter()
@@ -109,7 +118,7 @@ class NetworkView(SnapshotWidget, can_focus=True):
             return
         col, idx = self._sel
         col = min(max(col + dx, 0), len(sizes) - 1)
-        # Columns are top-aligned: moving sideways keeps the row (clamped).
+        # Moving sideways keeps the unit's index (clamped), as it always has.
         idx = min(max(idx + dy, 0), sizes[col] - 1)
         if (col, idx) != self._sel:
             self._choose(col, idx)
@@ -135,16 +144,12 @@ class NetworkView(SnapshotWidget, can_focus=True):
         if offset is None or geo is None:
             return
         sx, sy = self._scroll
-        x, y = offset.x + sx, offset.y - 1 + sy
-        if offset.y < 1 or y >= geo.body_h or y % geo.pitch >= geo.th:
+        if not 1 <= offset.y <= self._body_rows:
             return
-        idx = y // geo.pitch
-        for col, cx in enumerate(geo.col_x):
-            x0 = 0 if col == 0 else cx
-            if x0 <= x < geo.column_end(col) and idx < geo.sizes[col]:
-                self.focus()
-                self._choose(col, idx)
-                return
+        hit = geo.hit(offset.x + sx, offset.y - 1 + sy)
+        if hit is not None:
+            self.focus()
+            self._choose(*hit)
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         self._scroll_by(3)
@@ -188,26 +193,26 @@ class NetworkView(SnapshotWidget, can_focus=True):
         geo = self._geo
         if geo is None:
             return
-        view_h = max(self.size.height - 2, 1)
+        view_h = max(self._body_rows, 1)
         sx, sy = self._scroll
         sy = min(max(sy + dy, 0), max(geo.body_h - view_h, 0))
         if (sx, sy) != self._scroll:
             self._scroll = (sx, sy)
-            self._compose_screen(force=True)
+            self._draw(force=True)
 
     def _follow_selection(self, geo: Geometry) -> None:
-        width, height = self.size
-        view_h = max(height - 2, 1)
+        width = self.size.width
+        view_h = max(self._body_rows, 1)
         sx, sy = self._scroll
         col, idx = self._sel
-        top = geo.neuron_top(idx)
+        top = geo.neuron_top(idx, col)
         bottom = top + geo.th
         if top < sy:
             sy = top
         elif bottom > sy + view_h:
             sy = bottom - view_h
         sy = min(max(sy, 0), max(geo.body_h - view_h, 0))
-        left = geo.col_x[col] - (geo.label_w if col == 0 else 2)
+        left = 0 if col == 0 else geo.col_x[col] - 2
         right = geo.column_end(col)
         if left < sx:
             sx = max(left, 0)
@@ -217,6 +222,13 @@ class NetworkView(SnapshotWidget, can_focus=True):
         self._scroll = (sx, sy)
 
     # ---- drawing ---------------------------------------------------------------------
+    @staticmethod
+    def _plan_rows(height: int) -> tuple[int, bool, bool]:
+        """(body rows, a legend / "more layers" row?, an info row?) for ``height`` rows."""
+        info = height >= 3
+        extra = height >= 6
+        return max(height - 1 - info - extra, 0), extra, info
+
     def _rebuild(self, force: bool = False) -> None:
         if not self.can_draw:
             return
@@ -233,34 +245,71 @@ class NetworkView(SnapshotWidget, can_focus=True):
             force = True
         thumbs = snap.input_grids is not None and snap.output_grid is not None
         out_names = snap.class_names if snap.sizes[-1] > 1 else ("out",)
-        geo = fit_geometry(tuple(snap.sizes), tuple(snap.input_names), tuple(out_names), thumbs, width, height)
+        self._out_names = tuple(out_names)
+        body_rows, self._extra_row, self._info_row = self._plan_rows(height)
+        self._body_rows = body_rows
+        geo = fit_geometry(tuple(snap.sizes), tuple(snap.input_names), tuple(out_names), thumbs, width,
+                           max(body_rows, 1))
         if geo != self._geo:
             force = True
             self._geo = geo
             self.painter.reset()
         self._follow_selection(geo)
-        painter, focused = self.painter, self.has_focus
-        self._body = painter.body(snap, geo, tuple(out_names), mode, base, self._sel, focused)
-        self._header = painter.header(snap, geo, base)
-        self._info = painter.info(snap, *self.selected, base, focused)
+        self._header_items = self.painter.header_items(snap, geo, width, base)
         self.builds += 1
         self.drew()
-        self._compose_screen(force=force)
+        self._draw(force=force)
 
-    def _compose_screen(self, force: bool = False) -> None:
+    def more_marker(self, width: int) -> str:
+        """Says how many layers lie beyond the edges of the view ("" if none), to fit ``width``."""
+        geo = self._geo
+        if geo is None:
+            return ""
+        sx, sy = self._scroll
+        left, right = more_counts(geo, Window(sx, sy, self.size.width, max(self._body_rows, 1)))
+        if not left and not right:
+            return ""
+
+        def layers(n: int) -> str:
+            return f"{n} more layer{'s' if n > 1 else ''}"
+
+        if left and right:
+            variants = [f"← {left} · {layers(right)} →, ←→ to scroll", f"← {left} · {layers(right)} →",
+                        f"←{left} {right}→"]
+        elif right:
+            variants = [f"→ {layers(right)}, ←→ to scroll", f"→ {layers(right)}", f"→ +{right}"]
+        else:
+            variants = [f"← {layers(left)}, ←→ to scroll", f"← {layers(left)}", f"← +{left}"]
+        return next((v for v in variants if cell_len(v) <= width), "")
+
+    def _draw(self, force: bool = False) -> None:
+        """The screen for the current scroll position (only what is in view is drawn)."""
+        snap, geo = self._snap, self._geo
+        if snap is None or geo is None or not self.can_draw:
+            return
         width, height = self.size
         base = self.rich_style
         sx, sy = self._scroll
-        screen: list[Strip] = []
-        screen.append(self._header.crop(sx, sx + width).adjust_cell_length(width, base))
-        body_rows = max(height - 2, 0) if height >= 3 else max(height - 1, 0)
-        blank = Strip.blank(width, base)
-        for r in range(body_rows):
-            y = sy + r
-            if y < len(self._body):
-                screen.append(self._body[y].crop(sx, sx + width).adjust_cell_length(width, base))
-            else:
-                screen.append(blank)
-        if height >= 3:
-            screen.append(self._info.crop(0, width).adjust_cell_length(width, base))
+        body_rows = self._body_rows
+        window = Window(sx, sy, width, body_rows)
+        painter, focused = self.painter, self.has_focus
+        marker = self.more_marker(width - 2)
+        header_window = Window(sx, 0, width, 1)
+        if marker and not self._extra_row:
+            # No row of its own: the marker takes the end of the header.
+            marker = self.more_marker(max(width - 12, 0))
+            header_window = Window(sx, 0, max(width - cell_len(marker) - 1, 0), 1)
+        header = painter.header(self._header_items, header_window, base)
+        if marker and not self._extra_row:
+            header = Strip.join([header.adjust_cell_length(header_window.width + 1, base),
+                                 Strip([Segment(marker, base + Style(bold=True))])])
+        screen = [header.adjust_cell_length(width, base)]
+        if body_rows:
+            body = painter.body(snap, geo, self._out_names, self._mode, base, self._sel, focused, window)
+            screen += [row.adjust_cell_length(width, base) for row in body]
+        if self._extra_row:
+            screen.append(painter.legend(self._mode, base, width, marker).adjust_cell_length(width, base))
+        if self._info_row:
+            info = painter.info(snap, *self.selected, base, focused, width)
+            screen.append(info.crop(0, width).adjust_cell_length(width, base))
         self.set_lines(screen[:height], force=force)
