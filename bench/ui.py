@@ -157,7 +157,7 @@ def child_main(args: argparse.Namespace) -> int:
 
         def __init__(self, config, *, seconds: float, warmup: float) -> None:
             self.t_init_wall = time.time()
-            super().__init__(config)
+            super().__init__(config, pace=None)  # training at full speed: the hardest case
             self.bench_seconds = seconds
             self.bench_warmup = warmup
             self.bench_stats: dict = {}

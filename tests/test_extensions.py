@@ -141,3 +141,11 @@ def test_a_new_activation_declares_its_range(hard_tanh: None) -> None:
     assert snap.hidden_ranges == ((-1.0, 1.0), (-1.0, 1.0))
     with pytest.raises(ConfigError, match="hardtanh"):
         Config().with_overrides(["data.dataset=spiral3", "network.output=hardtanh"])  # not multi-class
+
+
+def test_every_setting_has_a_place_in_the_form() -> None:
+    pytest.importorskip("textual")
+    from tui_nn.app.settings_panel import tabs
+
+    placed = [path for paths in tabs().values() for path in paths]
+    assert sorted(placed) == sorted(SPECS) and len(placed) == len(set(placed))

@@ -486,6 +486,11 @@ async def test_loss_chart_regression_and_divergence(plane):
         chart.update_snapshot(dataclasses.replace(plane, history=hist, diverged=True, epoch=50))
         await pilot.pause()
         assert "inf" in chart_text(chart)
+        assert "diverged" in chart_text(chart)  # said in words, as the status does
+        hist["train_loss"][-5:] = 0.5  # the run went back to its last finite epoch:
+        chart.update_snapshot(dataclasses.replace(plane, history=hist, diverged=True, epoch=45))
+        await pilot.pause()
+        assert "inf" not in chart_text(chart) and "train 0.5" in chart_text(chart)  # its figures, not inf
 
 
 @async_test

@@ -97,7 +97,13 @@ class PlaygroundApp(RunActions, SaveActions):
                         yield self.gradient_chart
                         yield self.weight_histogram
         yield self.status
-        yield Footer(compact=True)
+        self.footer = Footer(compact=True)
+        yield self.footer
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 100 columns the footer's keys need the room "^p palette" takes
+        # (ctrl+p still opens it; help says so).
+        self.footer.show_command_palette = event.size.width >= 100
 
     def on_mount(self) -> None:
         self.sub_title = self.config.name

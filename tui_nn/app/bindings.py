@@ -41,7 +41,7 @@ BINDINGS: list[BindingType] = [
             tooltip="Learning rate one step up the ladder (no reset)"),
     Binding("question_mark,f1", "help", "Help", key_display="?", id="help.show",
             tooltip="Every key and what each panel shows"),
-    Binding("r", "reset", "New weights", id="run.reset",
+    Binding("r", "reset", "Reset", id="run.reset",
             tooltip="Draw new random weights (the next draw), same data: try another start"),
     Binding("R", "restore", "First weights", id="run.restore", show=False,
             tooltip="Back to the seed's own first weights (or the preset's hand-set ones)"),

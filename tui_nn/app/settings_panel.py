@@ -35,11 +35,11 @@ def tabs() -> dict[str, tuple[str, ...]]:
     return {
         "Data": (
             "data.dataset", "data.points", "data.noise", "data.train_ratio",
-            "training.batch_size", "data.features", "data.csv", "data.target",
+            "training.batch_size", "training.shuffle", "data.features", "data.csv", "data.target",
         ),
         "Network": (
             "network.hidden", "network.activation", "network.output", "network.loss",
-            "network.init", "network.leaky_slope",
+            "network.init", "network.init_seed", "network.leaky_slope",
         ),
         "Training": (
             "training.optimizer", "training.learning_rate", "training.regularization",

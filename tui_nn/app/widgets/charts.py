@@ -332,9 +332,11 @@ class LossChart(_Chart):
         if snap is None or not len(snap.history.get("epoch", ())):
             return parts
         h = snap.history
+        # After a divergence the history ends at the last finite epoch, the one
+        # the run went back to: the header shows its figures, as the status does.
         tr, te = float(h["train_loss"][-1]), float(h["test_loss"][-1])
         if snap.diverged:
-            tr = te = math.inf
+            parts.append(Part.of(Text("diverged", style="bold red" if mode != "mono" else "bold"), priority=95))
         for i, (name, v) in enumerate((("train", tr), ("test", te))):
             c = series_color(i, mode)
             parts.append(Part((_legend(f"{name} {_fmt(v)}", c, mode), _legend(f"{name} {_fmt(v, 2)}", c, mode),
