@@ -100,6 +100,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 PRESET = "spiral"
+OVERRIDES: list[str] = []  # --set, for the child, the headless reference and the session-only run
 TARGET_DELAY_P95_MS = 50.0
 TARGET_SPEED_RATIO = 0.70
 TARGET_BYTES_PER_S = 60 * 1024
@@ -257,7 +258,7 @@ def child_main(args: argparse.Namespace) -> int:
 
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)  # an experiment, not the app's setting
-    config = load_preset(PRESET).with_overrides(["training.epochs=0"])
+    config = load_preset(PRESET).with_overrides(["training.epochs=0", *OVERRIDES])
     app = BenchApp(config, seconds=args.seconds, warmup=args.warmup)
 
     def watchdog() -> None:
@@ -321,6 +322,8 @@ def _pinned_env() -> dict[str, str]:
 def headless_speed(epochs: int) -> dict:
     exe = Path(sys.executable).with_name("tui-nn")
     cmd = [str(exe), "train", PRESET, "--json", "--epochs", str(epochs)]
+    for item in OVERRIDES:
+        cmd += ["--set", item]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=_pinned_env(), timeout=600,
                           cwd=ROOT)
     if proc.returncode != 0:
@@ -370,6 +373,8 @@ def run_child(args: argparse.Namespace, cols: int, rows: int, stats_path: Path) 
            "--startup-timeout", str(args.startup_timeout)]
     if args.profile:
         cmd.append("--profile")
+    for item in args.overrides:
+        cmd += ["--set", item]
     if args.switch_interval:
         cmd += ["--switch-interval", str(args.switch_interval)]
     reader = PtyReader(master)
@@ -460,7 +465,7 @@ def session_only(grid: tuple[int, int], seconds: float, warmup: float) -> dict:
     from tui_nn.session.loop import Session
     from tui_nn.session.protocol import Play, Stop
 
-    config = load_preset(PRESET).with_overrides(["training.epochs=0"])
+    config = load_preset(PRESET).with_overrides(["training.epochs=0", *OVERRIDES])
     published = [0]
 
     def publish(_snap) -> None:
@@ -630,7 +635,7 @@ def parent_main(args: argparse.Namespace) -> int:
     # Speed
     ui_eps = (end["epoch"] - start["epoch"]) / (end["perf"] - start["perf"])
     ref_eps = max(head1["epochs_per_second"], head2["epochs_per_second"])
-    ratio = ui_eps / ref_eps
+    ratio = ui_eps / ref_eps if ref_eps else float("nan")  # no reference with --headless-epochs 0
     # Bytes
     win_data = b"".join(c for t, c in chunks if start["wall"] <= t <= end["wall"])
     win_bytes = len(win_data)
@@ -789,9 +794,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--switch-interval", type=float, metavar="SECONDS",
                    help="experiment: sys.setswitchinterval() in the app process (Python's "
                         "default 0.005); shows how much of the delay is GIL hand-over")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                   help="change the preset, e.g. --set network.hidden=512,512 (repeatable)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    OVERRIDES[:] = args.overrides
     if args.child:
         return child_main(args)
     return parent_main(args)

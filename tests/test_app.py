@@ -306,7 +306,7 @@ XOR_BY_HAND = [np.array([[5.0, -7.0], [5.0, -7.0]]), np.array([[-11.0], [-11.0]]
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
-def test_xor_by_hand_opened_by_the_cli_keeps_its_weights(size, monkeypatch):
+def test_xor_by_hand_opened_by_the_cli_keeps_its_weights(size, monkeypatch, tmp_path):
     """`tui-nn xor-by-hand` as a learner starts it: the CLI builds the config and
     opens the app (here under Pilot, at a real terminal size). Once the form's
     mount events have settled, the hand-set weights are still in force."""
@@ -314,7 +314,7 @@ def test_xor_by_hand_opened_by_the_cli_keeps_its_weights(size, monkeypatch):
 
     checked = []
 
-    def run_app(config):
+    def run_app(config, **options):
         async def drive() -> None:
             app = PlaygroundApp(config)
             async with app.run_test(size=size) as pilot:
@@ -331,6 +331,7 @@ def test_xor_by_hand_opened_by_the_cli_keeps_its_weights(size, monkeypatch):
         asyncio.run(drive())
 
     monkeypatch.setattr("tui_nn.app.run_app", run_app)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # no autosave offer from elsewhere
     assert main(["xor-by-hand"]) == 0
     assert checked == [size]
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from ..config import Config
 
+if TYPE_CHECKING:
+    from ..io.session_files import SessionSummary
 
-def run_app(config: Config) -> None:
+
+def run_app(config: Config, *, autosave: tuple[Path, float] | None = None, resume: str | None = None,
+            offer: "SessionSummary | None" = None) -> None:
     from .app import PlaygroundApp
 
-    PlaygroundApp(config).run()
+    PlaygroundApp(config, autosave=autosave, resume=resume, offer=offer).run()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual import events, on
@@ -29,9 +30,11 @@ from ..config import SPECS, Config, ConfigError
 from ..io.presets import list_presets, load_preset
 from ..session.process import SessionProcess
 from ..session.protocol import (
-    Command, Event, Notice, Reset, SetGrid, SetLive, Snapshot,
+    Command, Event, Notice, Reset, ResumeSession, SetAutosave, SetFocus, SetGrid, SetLive, Snapshot,
 )
+from ..io.session_files import SessionSummary
 from .commands import PaletteEntry, PlaygroundCommands
+from .dialogs.choice import ChoiceDialog
 from .messages import NoticeReceived, SettingChanged, SettingRefused, SnapshotReady
 from .screens.help import HelpScreen
 from .bindings import BINDINGS, DEFAULT_PACE
@@ -61,9 +64,15 @@ class PlaygroundApp(RunActions, SaveActions):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall"), (50, "-very-tall")]
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
 
-    def __init__(self, config: Config, *, fps: float = 10.0, pace: float | None = DEFAULT_PACE) -> None:
+    def __init__(self, config: Config, *, fps: float = 10.0, pace: float | None = DEFAULT_PACE,
+                 autosave: tuple[Path, float] | None = None, resume: str | None = None,
+                 offer: SessionSummary | None = None) -> None:
+        """``autosave``: (file, seconds) to save the session to while training;
+        ``resume``: a session file to start from; ``offer``: an autosaved run to
+        offer to continue."""
         super().__init__()
         self.config = config
+        self.autosave, self.offer = autosave, offer
         self.start_weights = config.weights
         self.fps = fps
         self.pace = pace
@@ -73,7 +82,7 @@ class PlaygroundApp(RunActions, SaveActions):
         self.snapshots_seen = 0
         self._exiting = False
         # Forked here, before Textual starts its threads.
-        self.session: SessionProcess | None = SessionProcess(config, fps=fps, pace=pace)
+        self.session: SessionProcess | None = SessionProcess(config, fps=fps, pace=pace, resume=resume)
         self._grid_sent: tuple[int, int] = (48, 48)  # what the trainer draws the plane at
 
     # ---- layout -------------------------------------------------------------
@@ -110,6 +119,23 @@ class PlaygroundApp(RunActions, SaveActions):
         self._start_relay()
         self.network_view.focus()
         self.call_after_refresh(self._sync_grid)
+        if self.autosave is not None:
+            self.autosave[0].parent.mkdir(parents=True, exist_ok=True)
+            self._send(SetAutosave(str(self.autosave[0]), self.autosave[1]))
+        if self.offer is not None:
+            offer = self.offer
+            detail = (f"{offer.config.name}, epoch {offer.epoch}, autosaved {offer.age_seconds / 60:.0f} min ago "
+                      f"({offer.path})")
+            self.push_screen(ChoiceDialog("Continue the run you left?", detail, [
+                ("c", "continue it, exactly where it stopped", "continue"),
+                ("n", "start afresh (the autosave is discarded)", "fresh"),
+            ], cancel="fresh"), self._offer_answered)
+
+    def _offer_answered(self, answer: str | None) -> None:
+        if answer == "continue" and self.offer is not None:
+            self._send(ResumeSession(str(self.offer.path)))
+        else:
+            self._forget_autosave()
 
     def _start_session(self, config: Config) -> None:
         # A restart happens with Textual's threads running: spawn, not fork.
@@ -155,6 +181,9 @@ class PlaygroundApp(RunActions, SaveActions):
     @on(NetworkView.NeuronSelected)
     def _neuron_selected(self, message: NetworkView.NeuronSelected) -> None:
         self.grid.show_neuron(message.layer, message.index)
+        # A hidden neuron: the trainer sends its picture at the plane's resolution.
+        hidden = 0 <= message.layer < len(self.snapshot.sizes) - 2 if self.snapshot else False
+        self._send(SetFocus((message.layer, message.index) if hidden and message.index is not None else None))
 
     @on(DecisionGrid.GridSizeChanged)
     def _grid_resized(self, message: DecisionGrid.GridSizeChanged) -> None:
@@ -236,6 +265,8 @@ class PlaygroundApp(RunActions, SaveActions):
             ("Save model", "Write the weights and settings to an .npz model file", self.action_save_model),
             ("Export data", "Write the data set as the network sees it to CSV", self.action_export_data),
             ("Save screenshot", "Save the screen as an SVG image", self.action_save_screenshot),
+            ("Save session", "The whole run, to continue later exactly where it stopped", self.action_save_session),
+            ("Resume session", "Continue a saved session where it stopped", self.action_resume_session),
             ("Toggle log scale", "Loss chart on a logarithmic axis", self.action_toggle_log),
         ]
         for p in list_presets():
@@ -290,15 +321,37 @@ class PlaygroundApp(RunActions, SaveActions):
             self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
     async def action_quit(self) -> None:
-        self._stop_session()
+        unsaved = self.snapshot.run.unsaved_epochs if self.snapshot is not None else 0
+        if unsaved and self.session is not None:
+            self.push_screen(ChoiceDialog(f"Quit? {unsaved} epochs of training are not saved.", "", [
+                ("s", "save the session, then quit", "save"),
+                ("q", "quit without saving", "quit"),
+            ]), self._quit_answered)
+            return
+        self._quit()
+
+    def _quit_answered(self, answer: str | None) -> None:
+        if answer == "save":
+            self.action_save_session(then=self._quit)
+        elif answer == "quit":
+            self._quit()
+
+    def _quit(self) -> None:
+        # A deliberate end: the autosave is for runs cut off (a dropped SSH link).
+        self._forget_autosave()
+        self._stop_session(timeout=10.0)  # a session being saved gets time to finish
         self.exit()
+
+    def _forget_autosave(self) -> None:
+        if self.autosave is not None:
+            self.autosave[0].unlink(missing_ok=True)
 
     def on_unmount(self) -> None:
         self._stop_session()
 
-    def _stop_session(self, exiting: bool = True) -> None:
+    def _stop_session(self, exiting: bool = True, timeout: float = 2.0) -> None:
         self._exiting = self._exiting or exiting
         if self.session is not None:
-            self.session.stop()
+            self.session.stop(timeout)
             self.session = None
 

@@ -20,7 +20,7 @@ from textual.notifications import SeverityLevel
 from ..config import Config
 from ..io.files import write_text_atomic
 from ..rules import printable
-from ..session.protocol import Command, ExportData, SaveModel
+from ..session.protocol import Command, ExportData, ResumeSession, SaveModel, SaveSession
 from .dialogs.path_dialog import PathDialog
 
 __all__ = ["SaveActions", "safe_stem"]
@@ -75,6 +75,20 @@ class SaveActions(App[None]):
     def action_export_data(self) -> None:
         self._ask_path("Export the data (CSV):", f"{safe_stem(self.config.name)}-data.csv",
                        lambda path: self._send(ExportData(path)))
+
+    def action_save_session(self, then: Callable[[], object] | None = None) -> None:
+        """The whole run, to continue later exactly where it stopped (``then``: after asking)."""
+        def save(path: str) -> None:
+            self._send(SaveSession(path))
+            if then is not None:
+                then()
+
+        self._ask_path("Save the session (.npz), to resume it later:", f"{safe_stem(self.config.name)}-session.npz",
+                       save)
+
+    def action_resume_session(self) -> None:
+        self._ask_path("Resume a saved session (.npz):", f"{safe_stem(self.config.name)}-session.npz",
+                       lambda path: self._send(ResumeSession(path)))
 
     def action_save_screenshot(self) -> None:
         self._ask_path("Save a screenshot (SVG):", f"{safe_stem(self.config.name)}.svg",

@@ -109,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         app_parser = _Parser(prog="tui-nn", add_help=False)
         _add_run_options(app_parser)
+        app_parser.add_argument("--resume", metavar="SESSION.npz", help="continue a saved session")
+        app_parser.add_argument("--autosave", type=float, default=60.0, metavar="SECONDS",
+                                help="save the session every SECONDS while training (0: never)")
         args = app_parser.parse_args(argv)
         args.command = "app"
     try:
@@ -136,14 +139,26 @@ def cmd_presets() -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    from ..io.files import BadFile
+    from ..io.session_files import autosave_path, session_summary
     from ..training import build_dataset_for
 
     # Bad input fails here, before the screen changes: the settings and the data.
-    config = _config_from(args)
+    try:
+        config = session_summary(args.resume).config if args.resume else _config_from(args)
+    except BadFile as exc:
+        raise BadInput(str(exc)) from None
     build_dataset_for(config)
+    autosave = (autosave_path(), args.autosave) if args.autosave > 0 else None
+    offer = None
+    if autosave is not None and not args.resume and autosave[0].exists():
+        try:
+            offer = session_summary(autosave[0])  # a run cut off last time: offer to go on
+        except BadFile:
+            autosave[0].unlink(missing_ok=True)
     from ..app import run_app  # the UI is imported only when it is wanted
 
-    run_app(config)
+    run_app(config, autosave=autosave, resume=args.resume, offer=offer)
     return EXIT_OK
 
 

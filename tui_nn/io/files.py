@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -95,7 +96,10 @@ def read_npz(path: str | Path, what: str) -> dict[str, np.ndarray]:
                     arrays[name] = _read_member(fh, f"{shown}: {printable(name)}")
     except BadFile:
         raise
-    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, KeyError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, KeyError, RuntimeError,
+            NotImplementedError, OverflowError, struct.error, TypeError):
+        # Whatever a damaged or hostile archive makes zipfile or NumPy raise
+        # (encrypted members, unknown compression, bad headers): not ours.
         raise BadFile(not_npz) from None
     return arrays
 

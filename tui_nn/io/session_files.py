@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,12 @@ import numpy as np
 from ..config import Config, ConfigError
 from ..data import Dataset
 from ..rules import printable
+from ..training.resume import export_state, restore_state
 from ..training.trainer import Trainer
 from .files import BadFile, read_npz, write_atomic
 
-__all__ = ["FORMAT", "SessionFileError", "load_session", "save_session"]
+__all__ = ["FORMAT", "SessionFileError", "SessionSummary", "autosave_path", "load_session", "save_session",
+           "session_summary"]
 
 FORMAT = 1  # the version this code writes; a newer one is refused by name
 KIND = "tui-nn session"
@@ -45,7 +50,7 @@ def data_digest(ds: Dataset) -> str:
 
 def save_session(path: str | Path, trainer: Trainer, extra: dict[str, Any] | None = None) -> Path:
     """Write ``trainer``'s whole state beside ``path`` and rename it there."""
-    arrays, meta = trainer.export_state()
+    arrays, meta = export_state(trainer)
     doc = {
         "kind": KIND, "format": FORMAT, "config": trainer.config.to_toml(),
         "data_digest": data_digest(trainer.dataset), "state": meta, "extra": extra or {},
@@ -73,7 +78,7 @@ def load_session(path: str | Path, *, track_layers: bool = True) -> tuple[Traine
             f"{shown}: the data is not what the session was trained on (its CSV file changed?)"
         )
     try:
-        trainer.restore_state(arrays, doc["state"])
+        restore_state(trainer, arrays, doc["state"])
     except (KeyError, ValueError, TypeError) as exc:
         raise SessionFileError(f"{shown}: does not fit its own settings ({printable(str(exc))[:80]})") from None
     extra = doc.get("extra")
@@ -100,3 +105,35 @@ def _document(text: np.ndarray | None, shown: str) -> dict[str, Any]:
     if not isinstance(doc.get("state"), dict) or not isinstance(doc.get("config"), str):
         raise SessionFileError(f"{shown}: its session record is incomplete")
     return doc
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What the app says about a saved session before resuming it."""
+
+    path: Path
+    config: Config
+    epoch: int
+    age_seconds: float
+
+
+def session_summary(path: str | Path) -> SessionSummary:
+    """The settings and epoch of a session file; SessionFileError if it cannot be resumed."""
+    shown = printable(str(path))
+    try:
+        arrays = read_npz(path, "tui-nn session file")
+    except BadFile as exc:
+        raise SessionFileError(str(exc)) from None
+    doc = _document(arrays.get("session"), shown)
+    try:
+        config = Config.from_toml(str(doc["config"]), source=f"{shown} config")
+        epoch = int(doc["state"]["epoch"])
+    except (ConfigError, KeyError, TypeError, ValueError) as exc:
+        raise SessionFileError(f"{shown}: {printable(str(exc))[:80]}") from None
+    return SessionSummary(Path(path), config, epoch, max(time.time() - os.stat(path).st_mtime, 0.0))
+
+
+def autosave_path() -> Path:
+    """Where the app autosaves: the user's data directory ($XDG_DATA_HOME/tui-nn)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tui-nn" / "autosave.npz"

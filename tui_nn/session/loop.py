@@ -20,10 +20,14 @@ from typing import Protocol
 from ..config import Config
 from ..io.data_csv import write_data_csv
 from ..io.model_files import save_model
+from ..io.session_files import load_session, save_session
+from ..rules import printable
 from ..training.state import RunState, RunStatus
 from ..training.trainer import Trainer, WeightsMismatch
+from .pacing import Slicer, SteadyAdvice
 from .protocol import (
-    Command, Event, ExportData, Notice, Pause, Play, Reset, SaveModel, SetGrid, SetLive, SetPace, Severity, Step,
+    Command, Event, ExportData, Notice, Pause, Play, Reset, ResumeSession, SaveModel, SaveSession,
+    SetAutosave, SetFocus, SetGrid, SetLive, SetPace, Severity, Step,
     StepBatch, Stop, Toggle,
 )
 
@@ -71,13 +75,19 @@ class Session:
         grid: tuple[int, int] = (48, 48),
         commands: CommandSource | None = None,
         pace: float | None = None,
+        resume: str | None = None,
     ) -> None:
         self.publish = publish
         self.interval = 1.0 / fps
         self.grid = grid
-        self.trainer = Trainer(config, track_layers=True)
+        self.focus: tuple[int, int] | None = None  # the hidden neuron the app shows large
+        # resume: a session file to go on from (its own config), else a fresh run.
+        self._adopt(load_session(resume)[0] if resume else Trainer(config, track_layers=True))
+        self._autosave: tuple[str, float] | None = None  # (path, seconds)
+        self._autosaved_at = time.perf_counter()
         self.state = RunState.PAUSED
-        self.note = "Paused at epoch 0: press space to train."
+        self.note = (f"Resumed at epoch {self.trainer.epoch}: press space to go on." if resume
+                     else "Paused at epoch 0: press space to train.")
         self.target: int | None = config.training.epochs or None
         self._queue: _QueueCommands | None = None
         if commands is None:
@@ -87,8 +97,14 @@ class Session:
         self.pace = pace
         self._speed = 0.0
         self._stopped = False
-        self._advice = ""  # the advice on screen, kept while the situation lasts
-        self._advice_gone: tuple[int, float] | None = None  # (epoch, time) it stopped applying
+        self._publish_seconds = 0.0  # what the last snapshot cost to make
+
+    def _adopt(self, trainer: Trainer) -> None:
+        """Make ``trainer`` the run: a fresh one, a reset's or a resumed session's."""
+        self.trainer = trainer
+        self._saved_epoch = trainer.epoch  # the epoch the last save (or resume) holds
+        self._slicer = Slicer(trainer)
+        self._advice = SteadyAdvice()
 
     # ---- called from any thread (when the session runs in a thread) -------
     def send(self, command: Command) -> None:
@@ -118,19 +134,31 @@ class Session:
                 continue
             if time.perf_counter() < due:
                 continue  # a command came while waiting for the pace
-            self._train_one()
-            window_epochs += 1
+            ended = self._train_some()
             now = time.perf_counter()
-            # The pace holds the trainer back by waiting for commands, not by
-            # spinning; an epoch slower than the pace does not build up a debt.
-            due = max(due + 1.0 / self.pace, now) if self.pace else now
-            if now - last_publish >= self.interval or self.state != RunState.RUNNING:
+            if ended:
+                window_epochs += 1
+                # The pace holds the trainer back by waiting for commands, not by
+                # spinning; an epoch slower than the pace does not build up a debt.
+                due = max(due + 1.0 / self.pace, now) if self.pace else now
+            # A snapshot of a large network costs time too: at most a fifth of it.
+            interval = max(self.interval, 4.0 * self._publish_seconds)
+            if now - last_publish >= interval or self.state != RunState.RUNNING:
                 if now > window_start:
                     self._speed = window_epochs / (now - window_start)
                 if now - window_start > 1.0:
                     window_start, window_epochs = now, 0
                 self._publish()
                 last_publish = now
+            self._maybe_autosave(now)
+
+    def _maybe_autosave(self, now: float) -> None:
+        if self._autosave is None or self.trainer.epoch == self._saved_epoch:
+            return
+        path, seconds = self._autosave
+        if now - self._autosaved_at >= seconds:
+            self._autosaved_at = now
+            self._handle(SaveSession(path, quiet=True))
 
     def _drain(self, wait: float = 0.0) -> None:
         """Handle the commands waiting, or the first to come within ``wait`` seconds."""
@@ -139,15 +167,23 @@ class Session:
             self._handle(command)
             command = self._commands.get_within(0.0)
 
-    def _train_one(self) -> None:
-        t = self.trainer
+    def _train_some(self, whole: bool = False) -> bool:
+        """An epoch, or for a large network a slice of one (so that commands and
+        snapshots come between slices; ``whole``: a step's whole epoch): True
+        when an epoch ended."""
         try:
-            t.train_epoch()
+            ended = self.trainer.train_epoch() is not None if whole else self._slicer.train(self.trainer)
         except Exception as exc:  # a bug or an odd corner must not kill the run
             self.state = RunState.PAUSED
             self.note = f"Training stopped: {type(exc).__name__}: {exc}"
             self.publish(Notice(self.note, Severity.ERROR))
-            return
+            return False
+        if ended:
+            self._after_epoch()
+        return ended
+
+    def _after_epoch(self) -> None:
+        t = self.trainer
         if t.diverged:
             self.state = RunState.DIVERGED
             self.note = t.message
@@ -211,7 +247,7 @@ class Session:
         if not self._ready_to_step():
             return
         for _ in range(command.epochs):
-            self._train_one()
+            self._train_some(whole=True)
             if self.state != RunState.PAUSED:  # diverged or finished
                 return
         self.note = f"Stepped to epoch {t.epoch}."
@@ -241,18 +277,17 @@ class Session:
         config = command.config or self.trainer.config
         reason = command.reason
         try:
-            self.trainer = Trainer(config, track_layers=True)
+            self._adopt(Trainer(config, track_layers=True))
         except WeightsMismatch:
             # The change gave the network other shapes: the hand-set weights
             # cannot come along, and the app's config must lose them too.
             config = replace(config, weights=None)
-            self.trainer = Trainer(config, track_layers=True)
+            self._adopt(Trainer(config, track_layers=True))
             reason += " The hand-set weights do not fit the new network: it starts from the initialiser."
             self.publish(Notice(reason, Severity.WARNING, config=config))
         self.target = config.training.epochs or None
         self.state = RunState.PAUSED
         self.note = f"{reason} Paused at epoch 0."
-        self._advice, self._advice_gone = "", None
 
     @_on.register
     def _set_live(self, command: SetLive) -> None:
@@ -269,6 +304,31 @@ class Session:
         self.grid = (max(2, command.cols), max(2, command.rows))
 
     @_on.register
+    def _set_focus(self, command: SetFocus) -> None:
+        self.focus = command.neuron
+
+    @_on.register
+    def _save_session(self, command: SaveSession) -> None:
+        path = save_session(command.path, self.trainer)
+        self._saved_epoch = self.trainer.epoch
+        if not command.quiet:
+            self.publish(Notice(f"Session saved to {path}: resume it with `tui-nn --resume {path}`"))
+
+    @_on.register
+    def _resume_session(self, command: ResumeSession) -> None:
+        trainer, _ = load_session(command.path)
+        self._adopt(trainer)
+        self.target = None
+        self.state = RunState.PAUSED
+        self.note = f"Resumed {printable(command.path)} at epoch {trainer.epoch}: press space to go on."
+        # The app's form and config follow the resumed run's settings.
+        self.publish(Notice(self.note, config=trainer.config))
+
+    @_on.register
+    def _set_autosave(self, command: SetAutosave) -> None:
+        self._autosave = (command.path, command.seconds) if command.path else None
+
+    @_on.register
     def _save_model(self, command: SaveModel) -> None:
         path = save_model(command.path, self.trainer)
         self.publish(Notice(f"Model saved to {path}"))
@@ -280,6 +340,11 @@ class Session:
 
     # ---- publishing -------------------------------------------------------
     def _publish(self) -> None:
+        started = time.perf_counter()
+        self._send_snapshot()
+        self._publish_seconds = time.perf_counter() - started
+
+    def _send_snapshot(self) -> None:
         t = self.trainer
         if self.state != RunState.RUNNING:
             t.refresh()
@@ -293,21 +358,8 @@ class Session:
             learning_rate=t.config.training.learning_rate,
             pace=self.pace,
             batch=t.batch_in_epoch if t.steps.in_epoch else (0, 0),
+            unsaved_epochs=max(t.epoch - self._saved_epoch, 0),
         )
-        snap = t.snapshot(self.grid, run=status)
-        advice = self._steady(snap.advice)
+        snap = t.snapshot(self.grid, run=status, focus=self.focus)
+        advice = self._advice.update(snap.advice, t.epoch)
         self.publish(snap if advice == snap.advice else replace(snap, advice=advice))
-
-    def _steady(self, advice: str) -> str:
-        """The advice to show: a new piece at once; one that stops applying only
-        after 10 epochs and 3 s without it, so it does not flicker in and out
-        while the figures wobble around its threshold."""
-        if advice:
-            self._advice, self._advice_gone = advice, None
-        elif self._advice:
-            now, epoch = time.perf_counter(), self.trainer.epoch
-            if self._advice_gone is None:
-                self._advice_gone = (epoch, now)
-            elif epoch - self._advice_gone[0] >= 10 and now - self._advice_gone[1] >= 3.0:
-                self._advice, self._advice_gone = "", None
-        return self._advice

@@ -51,8 +51,8 @@ class _PipeCommands:
         return self.get() if ready else None
 
 
-def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None, commands: Connection,
-           out: Connection, parent_ends: tuple[Connection, ...]) -> None:
+def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None, resume: str | None,
+           commands: Connection, out: Connection, parent_ends: tuple[Connection, ...]) -> None:
     # Close the parent's ends that fork copied: then, when the app goes away
     # however it ends, the command pipe reports EOF and this process stops.
     for conn in parent_ends:
@@ -70,7 +70,8 @@ def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None
             raise SystemExit(0) from None
 
     try:
-        Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands), pace=pace).run()
+        Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands), pace=pace,
+                resume=resume).run()
     except SystemExit:
         pass
     except BaseException as exc:  # reported to the app, which shows it
@@ -104,7 +105,7 @@ class SessionProcess:
 
     def __init__(
         self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48), fork: bool = True,
-        pace: float | None = None,
+        pace: float | None = None, resume: str | None = None,
     ) -> None:
         # fork starts in milliseconds (spawn re-imports NumPy: ~0.3 s more before
         # the first frame). The app forks only at start-up, before Textual's
@@ -115,7 +116,7 @@ class SessionProcess:
         self._out_recv, out_send = ctx.Pipe(duplex=False)
         parent_ends = (self._cmd_send, self._out_recv) if method == "fork" else ()
         self.process = ctx.Process(  # type: ignore[attr-defined]
-            target=_child, args=(config, grid, fps, pace, cmd_recv, out_send, parent_ends),
+            target=_child, args=(config, grid, fps, pace, resume, cmd_recv, out_send, parent_ends),
             daemon=True, name="tui-nn-trainer",
         )
         with _real_std_streams():

@@ -17,7 +17,7 @@ from ..training.state import RunState, RunStatus
 
 __all__ = [
     "Command", "Event", "ExportData", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
-    "SaveModel", "SetGrid", "SetLive", "SetPace", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
+    "ResumeSession", "SaveModel", "SaveSession", "SetAutosave", "SetFocus", "SetGrid", "SetLive", "SetPace", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
     "TrainerFailed",
 ]
 
@@ -84,6 +84,14 @@ class SetGrid:
 
 
 @dataclass(frozen=True)
+class SetFocus:
+    """The hidden neuron the plane shows large ((layer, index); None: the output):
+    snapshots then carry its picture at the plane's resolution."""
+
+    neuron: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
 class SaveModel:
     path: str
 
@@ -94,12 +102,36 @@ class ExportData:
 
 
 @dataclass(frozen=True)
+class SaveSession:
+    """The whole run to ``path``; ``quiet``: an autosave (no message unless it fails)."""
+
+    path: str
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ResumeSession:
+    """Replace the run with the one saved at ``path``, exactly where it stopped."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class SetAutosave:
+    """Save the session to ``path`` every ``seconds`` while training (None: never)."""
+
+    path: str | None
+    seconds: float = 60.0
+
+
+@dataclass(frozen=True)
 class Stop:
     pass
 
 
 Command = (
-    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SaveModel | ExportData | Stop
+    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SetFocus | SaveModel
+    | ExportData | SaveSession | ResumeSession | SetAutosave | Stop
 )
 
 

@@ -39,6 +39,7 @@ class RunStatus:
     learning_rate: float = 0.0
     pace: float | None = None  # the most epochs a second it trains at; None: as fast as it can
     batch: tuple[int, int] = (0, 0)  # (mini-batches done, in all) of an epoch a step began
+    unsaved_epochs: int = 0  # epochs trained since the session was last saved (or resumed)
 
 
 @dataclass(frozen=True)

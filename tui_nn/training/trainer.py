@@ -8,10 +8,8 @@ directly.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-import time
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -24,8 +22,9 @@ from ..engine.optimizers import Optimizer, make_optimizer
 from . import advice
 from .checkpoint import Checkpoint
 from .history import History
-from .snapshot import Snapshot, plane_pictures
-from .state import EpochResult, Outcome, RunResult, RunStatus
+from .snapshot import MAX_PICTURED, Snapshot, plane_pictures, weight_views
+from .runs import run_epochs
+from .state import EpochResult, RunResult, RunStatus
 from .steps import Steps
 from .targets import Targets
 
@@ -33,6 +32,9 @@ __all__ = ["EpochResult", "RunResult", "Trainer", "WeightsMismatch", "build_data
 
 # Streams of the run's seed: the data uses [seed, 0] (see tui_nn.data).
 INIT_STREAM, SHUFFLE_STREAM, DROPOUT_STREAM = 1, 2, 3
+
+# Multiply-adds the per-layer gradient sizes may cost (they are drawn, not trained on).
+STATS_MACS = 2e7
 
 HISTORY_COLUMNS = (
     "epoch", "train_loss", "test_loss", "train_metric", "test_metric",
@@ -105,7 +107,7 @@ class Trainer:
         self.eval_every = max(1, math.ceil(len(self._xa_all) * self.network.n_params / 2e6))
         self.steps = Steps(self.network, self._xa_train, self.Y_train,
                            np.random.default_rng([config.training.seed, SHUFFLE_STREAM]))
-        self._good = Checkpoint(self.network)
+        self.good = Checkpoint(self.network)
         self.track_layers = track_layers
         self.history = History(HISTORY_COLUMNS, history_capacity)
         self.layer_history = History(
@@ -119,7 +121,7 @@ class Trainer:
         # A loss this far above where it started is on its way to overflow:
         # stopping here keeps weights a lower learning rate can still use.
         first = self.last.train_loss if math.isfinite(self.last.train_loss) else 1.0
-        self._explosion_loss = max(1e6, 1e4 * first)
+        self.explosion_loss = max(1e6, 1e4 * first)
 
     def _make_optimizer(self) -> Optimizer | None:
         tr = self.config.training
@@ -133,7 +135,7 @@ class Trainer:
         """Back to the last finite epoch, its weights and its figures; the
         optimizer's state starts afresh because its moments hold the same
         overflow that broke the weights."""
-        self.epoch = self._good.restore()
+        self.epoch = self.good.restore()
         self.steps.position = 0  # the epoch a step had begun starts again
         self.optimizer = self._make_optimizer()
 
@@ -184,7 +186,11 @@ class Trainer:
             self.layer_history.append(r.epoch, [s.grad_rms for s in stats])
 
     def layer_stats(self) -> list[LayerStats]:
-        return self.network.layer_stats(self.dataset.X_train, self.Y_train)
+        """Each layer's weight and gradient sizes: the gradient over the training
+        set, or over its first rows when the whole of it would cost more than
+        STATS_MACS (a large network on many points)."""
+        rows = min(self._n_train, max(64, int(STATS_MACS / max(self.network.n_params, 1))))
+        return self.network.layer_stats(self.dataset.X_train[:rows], self.Y_train[:rows])
 
     # ---- live settings ----------------------------------------------------
     def set_live(self, path: str, value: object) -> None:
@@ -209,6 +215,16 @@ class Trainer:
         self._take_batches(None)
         return self._end_epoch()
 
+    def train_batches(self, count: int) -> EpochResult | None:
+        """Up to ``count`` more mini-batches of the epoch in progress; the epoch's
+        figures when they end it, else None (no evaluation in between)."""
+        return self._end_epoch() if self._take_batches(count) else None
+
+    @property
+    def epoch_cost(self) -> float:
+        """Multiply-adds of one epoch's forward and backward passes, roughly."""
+        return 3.0 * self._n_train * self.network.n_params
+
     def train_step(self) -> EpochResult:
         """One mini-batch (one sample for the perceptron rule): the figures after
         it; when it ends the epoch, the epoch's."""
@@ -220,13 +236,8 @@ class Trainer:
     @property
     def batch_in_epoch(self) -> tuple[int, int]:
         """(mini-batches done, mini-batches in all) of the epoch in progress; (0, n) between epochs."""
-        steps = self.steps
-        n = len(steps.starts) if steps.in_epoch else self._batches_per_epoch()
-        return steps.position, n
-
-    def _batches_per_epoch(self) -> int:
         size = 1 if self.optimizer is None else self.config.training.batch_size
-        return -(-self._n_train // size)
+        return self.steps.position, len(self.steps.starts) if self.steps.in_epoch else -(-self._n_train // size)
 
     def _take_batches(self, count: int | None) -> bool:
         tr = self.config.training
@@ -246,7 +257,7 @@ class Trainer:
         """After new weights were put in (a model file): count from ``epoch``,
         with a fresh history and figures for these weights."""
         self.epoch = epoch
-        self._good.keep(self.epoch)
+        self.good.keep(self.epoch)
         self.history.clear()
         self.layer_history.clear()
         self.last = self._evaluate()
@@ -265,7 +276,7 @@ class Trainer:
         net = self.network
         result = self._evaluate()
         if not (result.finite and math.isfinite(float(net.params.sum()))) or (
-            result.train_loss > self._explosion_loss
+            result.train_loss > self.explosion_loss
         ):
             # Back to the last good weights (and their epoch and figures), so
             # the picture, a saved model and a later resume all agree.
@@ -273,7 +284,7 @@ class Trainer:
             self._restore_good()
             return self.last
         if record:
-            self._good.keep(self.epoch)
+            self.good.keep(self.epoch)
             self.last = result
             self._record(result)
         return result
@@ -285,74 +296,7 @@ class Trainer:
         should_stop: Callable[[], bool] | None = None,
     ) -> RunResult:
         """Train ``epochs`` more epochs (stops at once on divergence)."""
-        t0 = time.perf_counter()
-        done = 0
-        result = self.last
-        if self.diverged:
-            return RunResult(0, 0.0, Outcome.DIVERGED, result, self.message)
-        for _ in range(epochs):
-            if should_stop is not None and should_stop():
-                break
-            result = self.train_epoch()
-            done += 1
-            if self.diverged:
-                break
-            if on_epoch is not None:
-                on_epoch(result)
-        result = self.refresh()
-        seconds = time.perf_counter() - t0
-        status = Outcome.DIVERGED if self.diverged else Outcome.OK
-        return RunResult(done, seconds, status, result, self.message)
-
-    # ---- saving and resuming a run ---------------------------------------------
-    def export_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-        """Everything that decides how the run goes on, as arrays and JSON-able values:
-        the weights, batch-norm statistics, the optimizer's moments, the shuffle and
-        dropout streams, the epoch in progress, the histories and the last good state."""
-        net = self.network
-        arrays: dict[str, np.ndarray] = {"params": net.params.copy(), "good_params": self._good.params.copy()}
-        for k, (m, v) in enumerate(zip(net.running_mean, net.running_var)):
-            arrays[f"bn_mean{k}"], arrays[f"bn_var{k}"] = m.copy(), v.copy()
-        for k, stat in enumerate(self._good.stats):
-            arrays[f"good_stat{k}"] = stat.copy()
-        moments, t = self.optimizer.state() if self.optimizer is not None else ({}, 0)
-        arrays.update({f"moment_{name}": value for name, value in moments.items()})
-        steps_arrays, steps_meta = self.steps.export()
-        arrays.update(steps_arrays)
-        for name, hist in (("history", self.history), ("layer_history", self.layer_history)):
-            arrays[name], stride = hist.export()
-            steps_meta[f"{name}_stride"] = stride
-        meta = {
-            "epoch": self.epoch, "message": self.message, "last": list(dataclasses.astuple(self.last)),
-            "explosion_loss": self._explosion_loss, "good_epoch": self._good.epoch, "optimizer_t": t,
-            "dropout_rng": net.dropout_rng.bit_generator.state, "steps": steps_meta,
-        }
-        return arrays, meta
-
-    def restore_state(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
-        """Continue exactly where ``export_state`` was taken (on a trainer of the same config)."""
-        net = self.network
-        np.copyto(net.params, _fitting(arrays["params"], net.params, "params"))
-        np.copyto(self._good.params, _fitting(arrays["good_params"], net.params, "good_params"))
-        for k, (m, v) in enumerate(zip(net.running_mean, net.running_var)):
-            np.copyto(m, _fitting(arrays[f"bn_mean{k}"], m, "bn_mean"))
-            np.copyto(v, _fitting(arrays[f"bn_var{k}"], v, "bn_var"))
-        for k, stat in enumerate(self._good.stats):
-            np.copyto(stat, _fitting(arrays[f"good_stat{k}"], stat, "good_stat"))
-        if self.optimizer is not None:
-            moments = {m: _fitting(arrays[f"moment_{m}"], net.params, m) for m in self.optimizer.moments}
-            self.optimizer.load_state(moments, int(meta["optimizer_t"]))
-        steps_meta = meta["steps"]
-        self.steps.restore(arrays, steps_meta)
-        self.history.restore(arrays["history"], int(steps_meta["history_stride"]))
-        self.layer_history.restore(arrays["layer_history"], int(steps_meta["layer_history_stride"]))
-        net.dropout_rng.bit_generator.state = meta["dropout_rng"]
-        self.epoch = int(meta["epoch"])
-        self.message = str(meta["message"])
-        epoch, *figures = meta["last"]
-        self.last = EpochResult(int(epoch), *(float(v) for v in figures))
-        self._explosion_loss = float(meta["explosion_loss"])
-        self._good.epoch = int(meta["good_epoch"])
+        return run_epochs(self, epochs, on_epoch, should_stop)
 
     def reset_divergence(self) -> None:
         """Allow training again after a divergence (e.g. the rate was lowered)."""
@@ -370,10 +314,17 @@ class Trainer:
                 grads = [s.grad_rms for s in self.layer_stats()]
         return advice.diagnose(self.history, grads, self.task, self.config.training.optimizer)
 
-    def snapshot(self, grid: tuple[int, int] = (48, 48), run: RunStatus = RunStatus()) -> Snapshot:
-        """Copies of what the UI draws; ``grid`` is the plane's resolution (cols, rows)."""
+    def snapshot(self, grid: tuple[int, int] = (48, 48), run: RunStatus = RunStatus(),
+                 focus: tuple[int, int] | None = None) -> Snapshot:
+        """Copies of what the UI draws, bounded in size whatever the network (see
+        snapshot.py); ``grid`` is the plane's resolution (cols, rows), ``focus``
+        the (hidden layer, neuron) to picture at that resolution too."""
         net, ds = self.network, self.dataset
-        plane = plane_pictures(net, ds, *grid)
+        plane = plane_pictures(net, ds, *grid, focus=focus)
+        weights, biases, weight_stats = weight_views(net)
+        summarised = plane.summarised if plane else ()
+        if any(s > MAX_PICTURED for s in net.sizes[1:]):
+            summarised += (f"weights of the first {MAX_PICTURED} neurons of each layer",)
         return Snapshot(
             epoch=self.epoch,
             diverged=self.diverged,
@@ -391,12 +342,16 @@ class Trainer:
             hidden_ranges=tuple(a.output_range for a in net.hidden),
             output_name=self.output_name,
             loss_name=self.loss_name,
-            weights=tuple(net.W(k).copy() for k in range(net.n_layers)),
-            biases=tuple(net.b(k).copy() for k in range(net.n_layers)),
+            weights=weights,
+            biases=biases,
             layer_stats=tuple(self.layer_stats()),
+            weight_stats=weight_stats,
             extent=ds.extent,
             output_grid=plane.output if plane else None,
             neuron_grids=plane.neurons if plane else (),
+            focus=focus if plane and plane.focus_grid is not None else None,
+            focus_grid=plane.focus_grid if plane else None,
+            summarised=summarised,
             input_grids=plane.inputs if plane else None,
             output_range=self.output_range,
             threshold=net.output.threshold,
@@ -416,8 +371,3 @@ class Trainer:
             return bounded
         return (-1.0, 1.0) if self.task == "regression" else (0.0, 1.0)
 
-
-def _fitting(saved: np.ndarray, like: np.ndarray, name: str) -> np.ndarray:
-    if saved.shape != like.shape:
-        raise ValueError(f"{name} has shape {saved.shape}, this run needs {like.shape}")
-    return saved
