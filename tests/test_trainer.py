@@ -157,6 +157,10 @@ def test_divergence_stops_the_run_and_restores_the_last_good_weights() -> None:
     assert np.all(np.isfinite(trainer.network.params))
     np.testing.assert_array_equal(trainer.network.params, good[-1])
     assert np.all(np.isfinite(trainer.network.predict(np.asarray(trainer.dataset.X_test))))
+    # The message says where the weights went back to: the epoch they are from.
+    assert trainer.epoch == result.epochs - 1
+    assert f"Diverged at epoch {result.epochs}:" in result.message
+    assert f"The weights are back at epoch {trainer.epoch}, the last finite one." in result.message
 
 
 def test_divergence_with_batch_norm_leaves_a_usable_network() -> None:

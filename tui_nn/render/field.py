@@ -35,7 +35,8 @@ from .palette import (
 if TYPE_CHECKING:
     from ..training.snapshot import Snapshot
 
-__all__ = ["BinMemory", "ColourField", "Field", "Legend", "Values", "neuron_values", "output_centre", "thumbnail_levels"]
+__all__ = ["BinMemory", "ColourField", "Field", "Legend", "Values", "neuron_values", "output_centre", "thumbnail_levels",
+           "unpictured"]
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,32 @@ class BinMemory:
         self._bins.clear()
 
 
+def unpictured(snap: Snapshot, view: tuple[int, int] | None) -> bool:
+    """True when ``view`` is a hidden unit of the network that this snapshot has no
+    picture of: one of a large layer's beyond the first ones, not (yet) its focus."""
+    if view is None or snap.output_grid is None:
+        return False
+    layer, index = view
+    n_hidden = len(snap.sizes) - 2
+    if not (0 <= layer < n_hidden and 0 <= index < snap.sizes[layer + 1]):
+        return False
+    return neuron_values(snap, layer, index, focus=True) is None
+
+
 def output_centre(snap: Snapshot) -> float:
     """The output value drawn white: mid-range for regression, else the decision threshold."""
     lo, hi = snap.output_range
     return 0.5 * (lo + hi) if snap.task == "regression" else snap.threshold
 
 
-def neuron_values(snap: Snapshot, layer: int, index: int) -> Values | None:
-    """Input (``layer`` -1) or hidden unit ``index``'s values; None if there is no such unit."""
+def neuron_values(snap: Snapshot, layer: int, index: int, focus: bool = False) -> Values | None:
+    """Input (``layer`` -1) or hidden unit ``index``'s values; None if the snapshot has
+    no picture of it (no such unit, or one of a large layer's that it leaves out).
+
+    With ``focus``, a hidden unit the snapshot carries as its focus (``snap.focus``)
+    comes from ``snap.focus_grid``, at the plane's full resolution; otherwise from
+    ``snap.neuron_grids``, which for a large net may be coarser than the plane.
+    """
     if layer == -1:
         grids = snap.input_grids
         if grids is None or not 0 <= index < grids.shape[2]:
@@ -121,9 +140,12 @@ def neuron_values(snap: Snapshot, layer: int, index: int) -> Values | None:
         lo, hi = neuron_range(g)
         name = snap.input_names[index] if index < len(snap.input_names) else f"input {index + 1}"
         return Values(g, lo, hi, None, f"input {name}")
-    if not (0 <= layer < len(snap.neuron_grids) and 0 <= index < snap.neuron_grids[layer].shape[2]):
+    if focus and snap.focus == (layer, index) and snap.focus_grid is not None and 0 <= layer < len(snap.neuron_grids):
+        g = snap.focus_grid
+    elif not (0 <= layer < len(snap.neuron_grids) and 0 <= index < snap.neuron_grids[layer].shape[2]):
         return None
-    g = snap.neuron_grids[layer][:, :, index]
+    else:
+        g = snap.neuron_grids[layer][:, :, index]
     bounds = snap.hidden_ranges[layer] if layer < len(snap.hidden_ranges) else None
     lo, hi = neuron_range(g, bounds)
     act = snap.activations[layer] if layer < len(snap.activations) else None
@@ -154,7 +176,7 @@ class ColourField:
             return None
         if view is not None:
             layer, index = view
-            values = neuron_values(snap, layer, index)
+            values = neuron_values(snap, layer, index, focus=True)
             if values is not None:
                 return self._diverging(values, discretize=False)
             if layer == len(snap.neuron_grids) and out.ndim == 3 and 0 <= index < out.shape[2]:

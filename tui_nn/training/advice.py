@@ -15,9 +15,11 @@ from .history import History
 __all__ = ["diagnose", "diverged"]
 
 
-def diverged(epoch: int, learning_rate: float, optimizer: str) -> str:
+def diverged(epoch: int, back_to: int, learning_rate: float, optimizer: str) -> str:
+    """``epoch`` blew up; the weights were put back to those of ``back_to``, the last finite one."""
     return (
         f"Diverged at epoch {epoch}: the loss blew up (NaN, infinite or far above its start). "
+        f"The weights are back at epoch {back_to}, the last finite one. "
         f"Lower the learning rate (now {learning_rate:g} with {optimizer}), "
         "check the data for bad values, or try another loss."
     )

@@ -280,7 +280,7 @@ class Trainer:
         ):
             # Back to the last good weights (and their epoch and figures), so
             # the picture, a saved model and a later resume all agree.
-            self.message = advice.diverged(self.epoch, tr.learning_rate, tr.optimizer)
+            self.message = advice.diverged(self.epoch, self.good.epoch, tr.learning_rate, tr.optimizer)
             self._restore_good()
             return self.last
         if record:

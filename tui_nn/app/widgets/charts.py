@@ -37,7 +37,7 @@ from ._flow import Part, flow
 from .colors import color_mode, to_color
 from .redraw import SnapshotWidget
 
-__all__ = ["GradientChart", "LossChart", "WeightHistogram", "chart_body", "downsample", "no_gradient_reason"]
+__all__ = ["GradientChart", "LossChart", "WeightHistogram", "chart_body", "downsample", "no_gradient_reason", "rebin"]
 
 BARS = " ▁▂▃▄▅▆▇█"
 
@@ -160,9 +160,15 @@ def chart_body(series: Sequence[Series], width: int, rows: int, mode: str, *, lo
                 line.append(chars[start:c], styles[o] if o >= 0 else None)
                 start = c
         lines.append(line)
-    if not x_labels:
-        return lines
-    # Epoch ticks: whole numbers at round steps, as many as have room.
+    if x_labels:
+        lines += _epoch_axis(x0, x1, px0, cols, width, lab_w, axis_line, dim)
+    return lines
+
+
+def _epoch_axis(x0: float, x1: float, px0: int, cols: int, width: int, lab_w: int, axis_line: bool,
+                dim: Style) -> list[Text]:
+    """The epoch ticks under a plot (whole numbers at round steps, as many as have
+    room), with the axis line above them when ``axis_line``."""
     widest = cell_len(str(int(x1))) + 2
     xt, step = linear_ticks(x0, x1, max(2, cols // (widest + 3)), integer=True)
     xl = tick_labels(xt, step)
@@ -183,9 +189,11 @@ def chart_body(series: Sequence[Series], width: int, rows: int, mode: str, *, lo
         axis = ["─"] * cols
         for c in marks:
             axis[c] = "┬"
-        lines.append(Text((" " * lab_w + "└" if lab_w >= 0 else "") + "".join(axis), dim, no_wrap=True))
-    lines.append(Text("".join(label_row), dim, no_wrap=True))
-    return lines
+        out = [Text((" " * lab_w + "└" if lab_w >= 0 else "") + "".join(axis), dim, no_wrap=True)]
+    else:
+        out = []
+    out.append(Text("".join(label_row), dim, no_wrap=True))
+    return out
 
 
 def _fmt(v: float, digits: int = 4) -> str:
@@ -403,7 +411,8 @@ class GradientChart(_Chart):
         ep = lh.get("epoch")
         n = 0 if ep is None else len(ep)
         last = tuple(float(lh[k][-1]) for k in sorted(lh) if k != "epoch") if n else ()
-        stats = tuple(round(s.weight_rms, 6) for s in snap.layer_stats)
+        stats = (tuple(round(s.weight_rms, 6) for s in snap.layer_stats)
+                 or tuple(round(s.rms, 6) for s in snap.weight_stats))
         return (n, float(ep[-1]) if ep is not None and n else -1.0, last, stats)
 
     @staticmethod
@@ -430,11 +439,13 @@ class GradientChart(_Chart):
                 style = "bold red" if ratio < 1e-2 and mode != "mono" else ""
                 n = len(lasts)
                 parts.append(Part.of(Text(f"L1/L{n} ×{ratio:.2g}", style=style), priority=60))
-        if snap.layer_stats:
-            stats = snap.layer_stats
-            full = Text.assemble(("weight RMS ", "bold"), "  ".join(f"L{i + 1} {_fmt(s.weight_rms)}" for i, s in enumerate(stats)))
-            short = Text.assemble(("weight RMS ", "bold"), " ".join(f"L{i + 1} {_fmt(s.weight_rms, 2)}" for i, s in enumerate(stats)))
-            tiny = Text.assemble(("w RMS ", "bold"), " ".join(_fmt(s.weight_rms, 2) for s in stats))
+        # Every weight's RMS per layer (layer_stats, else the summaries: a large net's
+        # snapshot holds only blocks of its weights).
+        rms = [s.weight_rms for s in snap.layer_stats] or [s.rms for s in snap.weight_stats]
+        if rms:
+            full = Text.assemble(("weight RMS ", "bold"), "  ".join(f"L{i + 1} {_fmt(v)}" for i, v in enumerate(rms)))
+            short = Text.assemble(("weight RMS ", "bold"), " ".join(f"L{i + 1} {_fmt(v, 2)}" for i, v in enumerate(rms)))
+            tiny = Text.assemble(("w RMS ", "bold"), " ".join(_fmt(v, 2) for v in rms))
             parts.append(Part((full, short, tiny), priority=40, newline=True))
         return parts
 
@@ -469,11 +480,37 @@ class GradientChart(_Chart):
         return _join([*head, *chart_body(series, width, rows, mode, log_y=True)])
 
 
+def _whole_weights(snap: Snapshot) -> list[np.ndarray] | None:
+    """Every layer's weights when the snapshot holds all of them (else None: it holds
+    blocks of a large net's, and ``weight_stats`` summarise them)."""
+    ws = [np.asarray(w, dtype=np.float64) for w in snap.weights]
+    stats = snap.weight_stats
+    if len(stats) == len(ws) and any(tuple(w.shape) != tuple(s.shape) for w, s in zip(ws, stats)):
+        return None
+    return ws
+
+
+def rebin(counts: np.ndarray, bins: int) -> np.ndarray:
+    """``counts`` over equal bins of a range, as ``bins`` equal bins of the same range
+    (a bin split between two new ones shares its count in proportion)."""
+    n = len(counts)
+    if n == 0:
+        return np.zeros(bins)
+    if n == bins:
+        return counts.astype(np.float64)
+    cum = np.concatenate([[0.0], np.cumsum(counts, dtype=np.float64)])
+    at = np.interp(np.linspace(0.0, n, bins + 1), np.arange(n + 1), cum)
+    return np.maximum(np.diff(at), 0.0)
+
+
 class WeightHistogram(_Chart):
     """Per-layer weight distributions as one-line histograms over a shared range.
 
     One row per dense layer: ``L1 2×8 ▁▃█▆▂  rms 0.65``; bars left of zero are
     orange (negative weights), right of zero blue, as on TF Playground's links.
+    A small net's weights are binned as they are; of a large net the snapshot
+    holds a block, and the rows come from ``weight_stats`` (the whole layer's
+    shape, RMS and 64-bin histogram, rebinned to the width).
     """
 
     DEFAULT_CSS = """
@@ -481,7 +518,8 @@ class WeightHistogram(_Chart):
     """
 
     def _signature(self, snap: Snapshot) -> tuple[object, ...]:
-        return (snap.epoch, tuple(w.shape for w in snap.weights), float(sum(float(np.abs(w).sum()) for w in snap.weights)))
+        return (snap.epoch, tuple(w.shape for w in snap.weights), float(sum(float(np.abs(w).sum()) for w in snap.weights)),
+                tuple((s.shape, s.rms, s.max_abs) for s in snap.weight_stats))
 
     def update_snapshot(self, snap: Snapshot | None) -> bool:
         before = len(self._snap.weights) if self._snap is not None else -1
@@ -497,17 +535,33 @@ class WeightHistogram(_Chart):
     def _build(self, snap: Snapshot | None, width: int, height: int, mode: str) -> Text:
         if snap is None or not snap.weights:
             return Text("weights", style="bold")
-        ws = [np.asarray(w, dtype=np.float64) for w in snap.weights]
-        finite = [w[np.isfinite(w)] for w in ws]
-        m = max((float(np.max(np.abs(f))) for f in finite if f.size), default=1.0) or 1.0
-        labels = [f"L{i + 1} {w.shape[0]}×{w.shape[1]}" for i, w in enumerate(ws)]
+        whole = _whole_weights(snap)
+        if whole is not None:
+            # The snapshot holds every weight (a small net): bin them as they are.
+            finite = [w[np.isfinite(w)] for w in whole]
+            m = max((float(np.max(np.abs(f))) for f in finite if f.size), default=1.0) or 1.0
+            shapes = [w.shape for w in whole]
+            rms = [float(np.sqrt(np.mean(f * f))) if f.size else 0.0 for f in finite]
+        else:
+            # A large net's snapshot holds a block of each layer's weights, and a summary
+            # of all of them: a histogram over [-span, span], rebinned to the width below.
+            finite = []
+            ws = snap.weight_stats
+            m = ws[0].span if ws and math.isfinite(ws[0].span) and ws[0].span > 0 else 1.0
+            shapes = [s.shape for s in ws]
+            rms = [s.rms for s in ws]
+        labels = [f"L{i + 1} {shape[0]}×{shape[1]}" for i, shape in enumerate(shapes)]
         lab_w = max(len(s) for s in labels) + 1
-        stats = [f" rms {_fmt(float(np.sqrt(np.mean(f * f))) if f.size else 0.0)}" for f in finite]
+        stats = [f" rms {_fmt(v)}" for v in rms]
         st_w = max(len(s) for s in stats)
         bins = max(width - lab_w - st_w, 4)
         if bins % 2:
             bins -= 1  # an even number of bins puts zero on a bin edge
         edges = np.linspace(-m, m, bins + 1)
+        if whole is not None:
+            histograms = [np.histogram(f, bins=edges)[0] for f in finite]
+        else:
+            histograms = [rebin(np.asarray(s.histogram, dtype=np.float64), bins) for s in snap.weight_stats]
         centres = 0.5 * (edges[:-1] + edges[1:])
         bin_styles = []
         for c in centres:
@@ -519,8 +573,7 @@ class WeightHistogram(_Chart):
             else:
                 bin_styles.append(Style(color=to_color(sign_rgb(c, 0.4 + 0.6 * q), mode)))
         lines = [Text.assemble(("weights", "bold"), f"  range ±{_fmt(m)}  (orange < 0 < blue)")]
-        for label, f, st in zip(labels, finite, stats):
-            counts, _ = np.histogram(f, bins=edges)
+        for label, counts, st in zip(labels, histograms, stats):
             top = counts.max() if counts.size else 0
             line = Text(label.ljust(lab_w), no_wrap=True, overflow="crop")
             for cnt, style in zip(counts.tolist(), bin_styles):

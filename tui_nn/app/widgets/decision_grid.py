@@ -6,6 +6,13 @@ how it maps onto colours, where the data points go and which cells are equal
 is worked out by ``tui_nn.render`` (plain NumPy); this widget turns the cells
 into strips (:class:`CellPainter`), adds the caption and leaves repainting
 the rows that changed, within the byte budget, to :class:`LinesWidget`.
+
+A large network is pictured on a coarser plane than the widget asks for
+(the caption then says "(coarse)"); its pictures are sampled up to the
+widget's pixels. A hidden neuron is drawn from ``snap.focus_grid`` when the
+snapshot carries it as its focus (the app asks for the selected one), else
+from its thumbnail grid; a neuron of a large layer that the snapshot has no
+picture of yet gets a sentence saying its picture is on its way.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from textual.strip import Strip
 
 from ...render.cells import Cells, encode, sample
 from ...render.colors import ANSI_CLASS, SHADES, point_rgb
-from ...render.field import ColourField, Field, Legend
+from ...render.field import ColourField, Field, Legend, unpictured
 from ...render.layout import PlaneLayout, axis_label_width
 from ...render.palette import class_palette, diverging_palette
 from ...render.points import point_layer
@@ -28,7 +35,8 @@ from .cell_styles import HALF, MONO_TEST, MONO_TRAIN, TEST_GLYPH, TRAIN_GLYPH, C
 from .colors import StyleCache, color_mode, palette_color, to_color
 from .redraw import LatestMessage, SnapshotWidget
 
-__all__ = ["DecisionGrid", "HALF", "TEST_GLYPH", "TRAIN_GLYPH", "caption_segments", "tabular_message"]
+__all__ = ["DecisionGrid", "HALF", "TEST_GLYPH", "TRAIN_GLYPH", "caption_segments", "coarse", "tabular_message",
+           "unpictured_message"]
 
 
 def tabular_message(snap: Snapshot) -> str:
@@ -41,6 +49,21 @@ def tabular_message(snap: Snapshot) -> str:
         f"{what} {n} inputs: no plane to draw. "
         f"Watch the loss and {metric} instead, and the network view for the weights."
     )
+
+
+def unpictured_message(snap: Snapshot, layer: int, index: int) -> str:
+    """What the plane says for a neuron of a large layer that the snapshot has no picture of."""
+    size = snap.sizes[layer + 1] if layer + 1 < len(snap.sizes) else 0
+    shown = snap.neuron_grids[layer].shape[2] if layer < len(snap.neuron_grids) else 0
+    return (f"Layer {layer + 1} neuron {index + 1} of {size}: its picture is on its way "
+            f"(snapshots of a large network picture the first {shown} neurons of each layer "
+            f"and the one selected).")
+
+
+def coarse(snap: Snapshot, field: Field, pixels: tuple[int, int]) -> bool:
+    """True when a large network's picture is coarser than the plane's pixels (cols, rows)."""
+    rows, cols = field.levels.shape[:2]
+    return bool(snap.summarised) and (rows < pixels[1] or cols < pixels[0])
 
 
 def _legend_segments(legend: Legend, mode: str, base: Style, styles: StyleCache, colours: ColourField) -> list[Segment]:
@@ -63,13 +86,17 @@ def _legend_segments(legend: Legend, mode: str, base: Style, styles: StyleCache,
 
 
 def caption_segments(snap: Snapshot, field: Field, mode: str, base: Style, styles: StyleCache,
-                     colours: ColourField, show_test: bool, width: int | None = None) -> list[Segment]:
-    """The line under the plane: title, axes, colour scale and the data points' key.
+                     colours: ColourField, show_test: bool, width: int | None = None,
+                     is_coarse: bool = False) -> list[Segment]:
+    """The line under the plane: title (and "(coarse)" for a large net's picture drawn
+    on fewer pixels than the plane has), axes, colour scale and the data points' key.
 
     With ``width``, only the parts that fit whole (in that order): nothing is cut.
     """
-    groups = [[Segment(f" {field.title}", base + Style(bold=True))],
-              [Segment(f"  x1 → x2 ↑ ±{snap.extent:g}  ", base)]]
+    title = [Segment(f" {field.title}", base + Style(bold=True))]
+    if is_coarse:
+        title.append(Segment(" (coarse)", base + Style(dim=True)))
+    groups = [title, [Segment(f"  x1 → x2 ↑ ±{snap.extent:g}  ", base)]]
     groups.append(_legend_segments(field.legend, mode, base, styles, colours))
     if snap.task != "regression" and snap.train_points is not None:
         names = snap.class_names or tuple(str(i) for i in range(2))
@@ -241,6 +268,9 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
             return
         layout = self._layout()
         snap = self._snap
+        if snap is not None and unpictured(snap, self._view):
+            self._show_message(layout, snap)  # a large layer's neuron: its picture is on its way
+            return
         field = self.colours.field(snap, self._view, self.discretize) if snap is not None else None
         if snap is None or field is None or layout.rows <= 0:
             self._show_message(layout, snap)
@@ -321,7 +351,7 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
         if layout.caption_y < 0:
             return None
         segs = caption_segments(snap, field, self._mode, base, self._styles, self.colours, self.show_test,
-                                layout.width)
+                                layout.width, coarse(snap, field, layout.pixels))
         if segs != self._caption[0]:
             self._caption = (segs, Strip(segs).adjust_cell_length(layout.width, base))
         return self._caption[1]
@@ -331,6 +361,8 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
             msg = "No run yet."
         elif snap.output_grid is None:
             msg = tabular_message(snap)
+        elif unpictured(snap, self._view) and self._view is not None:
+            msg = unpictured_message(snap, *self._view)
         else:
             msg = "Too small to draw the plane."
         width, height = layout.width, layout.height

@@ -17,10 +17,20 @@ scrolls sideways and says how many layers lie beyond each edge.
 Only the part of the diagram in view is drawn (``window``), so a net of
 hundreds of units costs what the panel shows, not what the net holds.
 Text is measured in terminal cells (``rich.cells.cell_len``).
+
+A large net's snapshot holds the weights and pictures of the first neurons
+of each layer only (``MAX_PICTURED``, see ``training/snapshot.py``): a column
+draws those, and one more slot below them says how many are left out
+("+448 more"); its strips hold a link per drawn neuron of the next layer and
+a "…" for the rest, scaled by the whole layer's largest weight (from
+``weight_stats``). The selection still moves over every neuron; the info line
+says what the snapshot knows of it, and a line under the legend what the
+snapshot summarised (``snap.summarised``). Small nets are drawn whole, as before.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,14 +40,15 @@ from rich.style import Style
 from textual.strip import Strip
 
 from ...render.cells import BLANK, encode
-from ...render.colors import BLUE, DEAD, ORANGE, sign_rgb
+from ...render.colors import BLUE, DEAD, DIM, ORANGE, sign_rgb
 from ...render.field import BinMemory, thumbnail_levels
 from ...render.palette import HYSTERESIS, Palette
 from ...training.snapshot import Snapshot
 from .cell_styles import CellPainter
 from .colors import StyleCache, to_color
 
-__all__ = ["DEAD_GLYPH", "Geometry", "NetworkPainter", "Window", "fit_geometry", "more_counts"]
+__all__ = ["DEAD_GLYPH", "Canvas", "Geometry", "NetworkPainter", "Window", "fit_geometry", "layer_scale", "more_counts",
+           "pictured_counts"]
 
 BARS = "▁▂▃▄▅▆▇█"
 MARK = "▶"
@@ -74,10 +85,25 @@ class Geometry:
     body_h: int  # total body height
     col_top: tuple[int, ...] = ()  # first row of each column (columns are centred)
     compact: bool = False  # tighter gaps (and one-cell thumbnails when tw == 1)
+    # Neurons of each column the snapshot pictures (() = all of them); the rest of a
+    # column share one slot below them, its "+N more" marker.
+    shown: tuple[int, ...] = ()
 
     @property
     def pitch(self) -> int:
         return self.th + self.vgap
+
+    def pictured(self, col: int) -> int:
+        """How many of column ``col``'s neurons are drawn (the first ones)."""
+        return self.shown[col] if self.shown else self.sizes[col]
+
+    def more(self, col: int) -> int:
+        """How many of column ``col``'s neurons are not drawn (they share the "more" slot)."""
+        return self.sizes[col] - self.pictured(col)
+
+    def slots(self, col: int) -> int:
+        """Rows of neurons in column ``col``: the pictured ones and the "more" slot, if any."""
+        return self.pictured(col) + (1 if self.more(col) else 0)
 
     def _top(self, col: int | None) -> int:
         if col is None or not self.col_top:
@@ -85,7 +111,10 @@ class Geometry:
         return self.col_top[col]
 
     def neuron_top(self, i: int, col: int | None = None) -> int:
-        """The first row of neuron ``i`` of column ``col``."""
+        """The first row of neuron ``i`` of column ``col`` (a neuron beyond the
+        pictured ones: the "more" slot's)."""
+        if col is not None and self.shown:
+            i = min(i, self.pictured(col))
         return self._top(col) + i * self.pitch
 
     def mid_row(self, i: int, col: int | None = None) -> int:
@@ -107,14 +136,28 @@ class Geometry:
 
     def hit(self, x: int, y: int) -> tuple[int, int] | None:
         """The neuron (column, index) drawn at body cell (x, y), if any."""
-        for col, size in enumerate(self.sizes):
+        for col in range(len(self.sizes)):
             if self.column_start(col) <= x < self.column_end(col):
                 rel = y - self._top(col)
                 if rel < 0 or rel % self.pitch >= self.th:
                     return None
                 idx = rel // self.pitch
-                return (col, idx) if idx < size else None
+                return (col, idx) if idx < self.slots(col) else None
         return None
+
+    def more_label(self, col: int) -> str:
+        """The "more" slot's text, as long as fits beside column ``col`` ("" without one)."""
+        n = self.more(col)
+        if not n:
+            return ""
+        room = self.more_room(col)
+        return next((v for v in (f"+{n} more", f"+{n}", "+") if cell_len(v) <= room), "")
+
+    def more_room(self, col: int) -> int:
+        """Cells right of column ``col``'s marker the "more" label may take: through the
+        links' area (no strip starts from the "more" slot), one blank before the next column."""
+        end = self.col_x[col + 1] - 1 if col + 1 < len(self.sizes) else self.width
+        return end - (self.col_x[col] + 1)
 
 
 def _column_height(n: int, th: int, vgap: int) -> int:
@@ -122,9 +165,13 @@ def _column_height(n: int, th: int, vgap: int) -> int:
 
 
 def _build_geometry(sizes: tuple[int, ...], label_w: int, out_w: int, th: int, tw: int, vgap: int,
-                    compact: bool, avail: int, spread: int = 0) -> Geometry:
-    """``spread`` extra cells after each strip (columns spread over the width)."""
+                    compact: bool, avail: int, spread: int = 0, shown: tuple[int, ...] = ()) -> Geometry:
+    """``spread`` extra cells after each strip (columns spread over the width); ``shown``
+    the neurons pictured in each column (() = all)."""
     pad_r = (0 if compact else 1) + spread
+    shown = shown if shown and shown != sizes else ()
+    pictured = shown or sizes
+    slots = tuple(p + (1 if p < n else 0) for p, n in zip(pictured, sizes))
     x = label_w
     col_x, gap_x = [], []
     for k in range(len(sizes)):
@@ -132,25 +179,32 @@ def _build_geometry(sizes: tuple[int, ...], label_w: int, out_w: int, th: int, t
         x += 1 + tw
         if k + 1 < len(sizes):
             gap_x.append(x)
-            x += 1 + sizes[k + 1] + pad_r
+            # A strip holds one link per neuron of the next column (its "more" slot: one
+            # cell); a column with a "more" slot keeps room for its "+N" label.
+            room = slots[k + 1] + pad_r
+            if pictured[k] < sizes[k]:
+                room = max(room, cell_len(f"+{sizes[k] - pictured[k]} more") - tw)
+            x += 1 + room
     x += out_w
     x = max(x, col_x[-1] + len("out")) if col_x else x  # room for the output's title
-    tallest = _column_height(max(sizes, default=1), th, vgap)
+    tallest = _column_height(max(slots, default=1), th, vgap)
     body_h = max(tallest, avail)
-    tops = tuple((body_h - _column_height(n, th, vgap)) // 2 for n in sizes)
-    return Geometry(sizes, th, tw, vgap, label_w, out_w, tuple(col_x), tuple(gap_x), x, body_h, tops, compact)
+    tops = tuple((body_h - _column_height(n, th, vgap)) // 2 for n in slots)
+    return Geometry(sizes, th, tw, vgap, label_w, out_w, tuple(col_x), tuple(gap_x), x, body_h, tops, compact,
+                    shown)
 
 
 def fit_geometry(sizes: tuple[int, ...], names: tuple[str, ...], out_names: tuple[str, ...],
-                 thumbs: bool, width: int, height: int) -> Geometry:
+                 thumbs: bool, width: int, height: int, shown: tuple[int, ...] = ()) -> Geometry:
     """The largest thumbnails that fit ``width`` x ``height`` body cells, neurons spread
     over the height; else the one that fits the width with the least to scroll; else
-    the most compact one (the view then scrolls sideways)."""
+    the most compact one (the view then scrolls sideways). ``shown``: the neurons of
+    each column the snapshot pictures (() = all); the rest take one "+N more" slot."""
     names_w = min(max((cell_len(n) for n in names), default=2), 9)
     outs_w = min(max((cell_len(n) for n in out_names), default=3), 9) if out_names else 0
     single_out = len(out_names) <= 1
     avail = max(height, 1)
-    n_max = max(sizes, default=1)
+    n_max = max((min(p + 1, n) for p, n in zip(shown, sizes)), default=1) if shown else max(sizes, default=1)
     shapes = [(th, 2 * th) for th in range(MAX_THUMB_ROWS, 0, -1)] if thumbs else [(1, 1)]
     options = [(th, tw, tight) for th, tw in shapes for tight in (False, True)]
     if thumbs:
@@ -163,7 +217,7 @@ def fit_geometry(sizes: tuple[int, ...], names: tuple[str, ...], out_names: tupl
         room = (avail - n_max * th) // (n_max - 1) if n_max > 1 else vmax
         fits_h = room >= 0
         vgap = min(vmax, room) if fits_h else (1 if th == 1 and not tight and n_max * 2 - 1 <= avail else 0)
-        geo = _build_geometry(sizes, label_w, out_w, th, tw, vgap, tight, avail if fits_h else 0)
+        geo = _build_geometry(sizes, label_w, out_w, th, tw, vgap, tight, avail if fits_h else 0, shown=shown)
         geos.append((geo, fits_h))
     for g, fits_h in geos:
         if g.width <= width and fits_h:
@@ -185,7 +239,7 @@ def _spread(geo: Geometry, width: int) -> Geometry:
         return geo
     each = min(extra // gaps, MAX_SPREAD)
     g = _build_geometry(geo.sizes, geo.label_w, geo.out_w, geo.th, geo.tw, geo.vgap, geo.compact,
-                        geo.body_h, each)
+                        geo.body_h, each, geo.shown)
     return g
 
 
@@ -204,7 +258,7 @@ def merge_cells(cells: list[TextCell]) -> Strip:
     run = [cells[0][0]]
     style = cells[0][1]
     for ch, st in cells[1:]:
-        if st == style:
+        if st is style or st == style:
             run.append(ch)
         else:
             segs.append(Segment("".join(run), style))
@@ -214,7 +268,7 @@ def merge_cells(cells: list[TextCell]) -> Strip:
     return Strip(segs, len(cells))
 
 
-class _Canvas:
+class Canvas:
     """The cells of a window onto the diagram; writes use diagram coordinates and are clipped.
 
     A wide character takes two cells (the second holds an empty string).
@@ -260,6 +314,42 @@ class _Canvas:
         return [merge_cells(row) for row in self.rows]
 
 
+def layer_scale(snap: Snapshot, k: int) -> float | None:
+    """The largest |w| of dense layer ``k`` when the snapshot holds only a block of its
+    weights (from its summary); None when it holds them all (measure those)."""
+    if k < len(snap.weight_stats) and k < len(snap.weights):
+        stats = snap.weight_stats[k]
+        if tuple(snap.weights[k].shape) != tuple(stats.shape) and math.isfinite(stats.max_abs) and stats.max_abs > 0:
+            return float(stats.max_abs)
+    return None
+
+
+def pictured_counts(snap: Snapshot, thumbs: bool) -> tuple[int, ...]:
+    """How many neurons of each column (inputs, hidden layers, output) the snapshot
+    holds pictures and weights of: all of a small net's, the first ones of a large one's."""
+    sizes = tuple(snap.sizes)
+    n = len(sizes)
+    counts = list(sizes)
+    for c in range(n):
+        if c < len(snap.weights):  # the links out of column c
+            counts[c] = min(counts[c], snap.weights[c].shape[0])
+        if c >= 1 and c - 1 < len(snap.weights):  # the links into it
+            counts[c] = min(counts[c], snap.weights[c - 1].shape[1])
+        if c >= 1 and c - 1 < len(snap.biases):
+            counts[c] = min(counts[c], snap.biases[c - 1].shape[0])
+        if not thumbs:
+            continue
+        if c == 0 and snap.input_grids is not None:
+            counts[c] = min(counts[c], snap.input_grids.shape[2])
+        elif 1 <= c < n - 1 and c - 1 < len(snap.neuron_grids):
+            counts[c] = min(counts[c], snap.neuron_grids[c - 1].shape[2])
+        elif c == n - 1 and c > 0 and snap.output_grid is not None and snap.output_grid.ndim == 3:
+            counts[c] = min(counts[c], snap.output_grid.shape[2])
+        elif 1 <= c < n - 1:
+            counts[c] = 0  # no picture of this layer
+    return tuple(max(v, 0) for v in counts)
+
+
 def _cut(text: str, cells: int) -> str:
     """``text`` cut to at most ``cells`` terminal cells (never half a wide character)."""
     if cell_len(text) <= cells:
@@ -267,17 +357,8 @@ def _cut(text: str, cells: int) -> str:
     return set_cell_size(text, max(cells, 0)).rstrip()
 
 
-@dataclass(frozen=True)
-class HeaderItem:
-    x: int
-    text: str
-    style: Style
-    short: str = ""  # shown instead when ``text`` does not fit the view (a column's short title)
-
-
 class NetworkPainter:
-    """The diagram's pieces for a snapshot: header, body (thumbnails and links), link
-    legend and info line.
+    """The diagram's body for a snapshot (thumbnails and links); its words are ``NetworkLabels``'.
 
     ``base`` is the widget's style; ``mode`` the colour mode. Thumbnails keep
     their bins between pictures (hysteresis) until :meth:`reset`.
@@ -288,207 +369,20 @@ class NetworkPainter:
         self.hysteresis = HYSTERESIS
         self.memory = BinMemory(keep_all=True)
         self._painters: dict[tuple[str, str, Style], CellPainter] = {}
-        # What the header had no room for: written under the output neurons instead.
-        self.note_activation = False
-        self.note_loss = False
+        # Link cells by what decides their look (see _link_cells): a large net's strips
+        # hold thousands of links, most of them looking like others.
+        self._link_memo: dict[tuple[object, ...], TextCell] = {}
+        self._link_context: tuple[str, Style] | None = None
+        # Thumbnails of the snapshot last drawn (a selection or a scroll draws it again).
+        self._thumb_memo: dict[tuple[object, ...], list[list[TextCell]]] = {}
+        self._thumb_snap: Snapshot | None = None
+        # What the header had no room for (see NetworkLabels), written under the
+        # output neurons instead: (its activation, its loss).
+        self.notes = (False, False)
 
     def reset(self) -> None:
         self.memory.clear()
-
-    # ---- header ----------------------------------------------------------------------
-    @staticmethod
-    def output_titles(snap: Snapshot) -> list[str]:
-        """The output column's title, longest first: its activation and loss by name."""
-        act, loss = snap.output_name, snap.loss_name
-        titles = []
-        if act and loss:
-            titles += [f"out {act} · {loss} loss", f"out {act} · {loss}", f"out {act}·{loss}"]
-        if act:
-            titles.append(f"out {act}")
-        return titles
-
-    def header_items(self, snap: Snapshot, geo: Geometry, view_width: int, base: Style) -> list[HeaderItem]:
-        """Column titles and each gap's weight range, none overlapping another or cut.
-
-        Every column gets its short title first ("inputs", "L1", "out"); then, as
-        room allows, the output's activation and loss ("out sigmoid · bce loss",
-        moved left over the last gap if need be), each hidden layer's activation,
-        and the weight ranges over the strips.
-        """
-        bold = base + Style(bold=True)
-        dim = base + Style(dim=True)
-        n = len(geo.sizes)
-        right = max(geo.width, view_width)
-        slots: list[HeaderItem | None] = []
-        for k in range(n):
-            x = geo.column_start(k)
-            title = "inputs" if k == 0 else ("out" if k == n - 1 else f"L{k}")
-            if k == 0 and n > 1 and cell_len(title) + 1 > geo.col_x[1]:
-                title = "in"
-            slots.append(HeaderItem(x, title, bold))
-
-        def free(x: int, w: int, skip: int) -> bool:
-            if x < 0 or x + w > right:
-                return False
-            for j, it in enumerate(slots):
-                if j == skip or it is None:
-                    continue
-                # The output's title keeps two cells from its neighbour, so that
-                # "L2 relu out softmax" does not read as one title.
-                gap = 2 if n - 1 in (j, skip) else 1
-                if not (x + w <= it.x - gap or x >= it.x + cell_len(it.text) + gap):
-                    return False
-            return True
-
-        if n > 1:
-            for title in self.output_titles(snap):
-                w = cell_len(title)
-                x = min(geo.col_x[-1], right - w)
-                if free(x, w, n - 1):
-                    slots[n - 1] = HeaderItem(x, title, bold, "out")
-                    break
-        for k in range(1, n - 1):
-            act = snap.activations[k - 1] if k - 1 < len(snap.activations) else ""
-            title = f"L{k} {act}"
-            limit = geo.col_x[k + 1] - 1
-            if act and geo.col_x[k] + cell_len(title) <= limit and free(geo.col_x[k], cell_len(title), k):
-                slots[k] = HeaderItem(geo.col_x[k], title, bold, f"L{k}")
-        items = [it for it in slots if it is not None]
-        out_title = items[-1].text if n > 1 else ""
-        self.note_activation = bool(snap.output_name) and snap.output_name not in out_title
-        self.note_loss = bool(snap.loss_name) and snap.loss_name not in out_title
-        for k, gx in enumerate(geo.gap_x):
-            wk = snap.weights[k] if k < len(snap.weights) else None
-            if wk is None or not wk.size:
-                continue
-            finite = np.abs(wk[np.isfinite(wk)])
-            if not finite.size:
-                continue
-            label = f"±{float(finite.max()):.2g}"
-            x = geo.strip_x(k)
-            w = cell_len(label)
-            if w > geo.col_x[k + 1] - x - 1:
-                continue
-            if any(not (x + w <= it.x - 1 or x >= it.x + cell_len(it.text) + 1) for it in items):
-                continue
-            items.append(HeaderItem(x, label, dim))
-        return items
-
-    @staticmethod
-    def header(items: list[HeaderItem], window: Window, base: Style) -> Strip:
-        """The header row of ``window``: the items wholly inside it."""
-        canvas = _Canvas(Window(window.x, 0, window.width, 1), base)
-        for it in items:
-            for text in (it.text, it.short):
-                if text and it.x >= window.x and it.x + cell_len(text) <= window.x + window.width:
-                    canvas.put(0, it.x, text, it.style)
-                    break
-        return canvas.strips()[0]
-
-    # ---- info line and legend -------------------------------------------------------
-    def info(self, snap: Snapshot, layer: int, index: int | None, base: Style, focused: bool,
-             width: int = 1000) -> Strip:
-        """The selected neuron: its name, bias and weights (as many as fit; nothing cut)."""
-        n_hidden = len(snap.sizes) - 2
-        head = ""
-        bias = ""
-        label = ""
-        weights: list[float] = []
-        if layer == -1:
-            name = snap.input_names[index] if index is not None and index < len(snap.input_names) else "?"
-            head = f"input {name}"
-            if snap.weights and index is not None and index < snap.weights[0].shape[0]:
-                label, weights = "out w", [float(v) for v in snap.weights[0][index]]
-        else:
-            unit = index or 0
-            if layer == n_hidden:
-                act = snap.output_name
-                named = index is not None and index < len(snap.class_names)
-                head = "output" + (f" {snap.class_names[unit]}" if named else "")
-                extra = f", {snap.loss_name} loss" if snap.loss_name else ""
-                head = f"{head} ({act}{extra})" if act else head
-            else:
-                act = snap.activations[layer] if layer < len(snap.activations) else ""
-                head = f"layer {layer + 1} neuron {unit + 1}"
-                head = f"{head} ({act})" if act else head
-            if layer < len(snap.biases) and unit < snap.biases[layer].shape[0]:
-                bias = f"bias {float(snap.biases[layer][unit]):+.2f}"
-                label, weights = "in w", [float(v) for v in snap.weights[layer][:, unit]]
-        hint = "   ←↑↓→ select"
-        room = width - 1
-        parts = [head] + ([bias] if bias else [])
-        text = " · ".join(parts)
-
-        def with_weights(count: int) -> str:
-            shown = " ".join(f"{v:+.2f}" for v in weights[:count])
-            more = " …" if count < len(weights) else ""
-            return f"{text} · {label} {shown}{more}"
-
-        best = text
-        if weights:
-            for count in range(min(len(weights), 8), 0, -1):
-                cand = with_weights(count)
-                if cell_len(cand) <= room:
-                    best = cand
-                    break
-        if cell_len(best) > room:
-            best = _cut(head, room)
-        if cell_len(best + hint) <= room:
-            best += hint
-        return Strip([Segment(" " + best, base + Style(dim=not focused))])
-
-    def legend(self, mode: str, base: Style, width: int, right: str = "") -> Strip:
-        """What the link strips mean (sign by colour, size by bar height, · = dead), as
-        long as fits beside ``right`` (the "more layers" marker, which comes first)."""
-        pos, neg, dead = self._legend_styles(mode, base)
-        dim = base + Style(dim=True)
-        if mode == "mono":
-            variants = [
-                [("links: ", dim), ("+ #", pos), (" w>0  ", dim), ("- =", neg), (" w<0  (# = larger |w|)  ", dim),
-                 (DEAD_GLYPH, dead), (" dead (w=0)", dim)],
-                [("links: ", dim), ("+#", pos), (" w>0  ", dim), ("-=", neg), (" w<0  #= larger  ", dim),
-                 (DEAD_GLYPH, dead), (" dead (0)", dim)],
-                [("links: ", dim), ("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 #=strong ", dim), (DEAD_GLYPH, dead),
-                 (" w=0", dim)],
-                [("links: ", dim), ("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 ", dim), (DEAD_GLYPH, dead),
-                 (" w=0", dim)],
-                [("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 ", dim), (DEAD_GLYPH, dead), (" w=0", dim)],
-                [("+", pos), (" ", dim), ("-", neg), (" ", dim), (DEAD_GLYPH, dead), ("0", dim)],
-            ]
-        else:
-            neg_name = "yellow" if mode == "ansi" else "orange"
-            variants = [
-                [("links: ", dim), ("▆", pos), (" blue w>0  ", dim), ("▆", neg),
-                 (f" {neg_name} w<0  taller = larger |w|  ", dim), (DEAD_GLYPH, dead), (" dead (w=0)", dim)],
-                [("links: ", dim), ("▆", pos), (" blue +  ", dim), ("▆", neg), (f" {neg_name} −  height |w|  ", dim),
-                 (DEAD_GLYPH, dead), (" dead (0)", dim)],
-                [("links: ", dim), ("▆", pos), (" w>0 ", dim), ("▆", neg), (" w<0 height=|w| ", dim),
-                 (DEAD_GLYPH, dead), (" w=0", dim)],
-                [("▆", pos), (" w>0 ", dim), ("▆", neg), (" w<0 height=|w| ", dim), (DEAD_GLYPH, dead), (" w=0", dim)],
-                [("▆", pos), (" w>0 ", dim), ("▆", neg), (" w<0 ", dim), (DEAD_GLYPH, dead), (" w=0", dim)],
-                [("▆", pos), ("+ ", dim), ("▆", neg), ("- ", dim), (DEAD_GLYPH, dead), ("0", dim)],
-            ]
-        room = width - 1 - (cell_len(right) + 2 if right else 0)
-        segs: list[Segment] = [Segment(" ", base)]
-        for v in variants:
-            if sum(cell_len(t) for t, _ in v) <= room:
-                segs += [Segment(t, s) for t, s in v]
-                break
-        strip = Strip(segs)
-        if right and cell_len(right) <= width:
-            gap = max(width - strip.cell_length - cell_len(right), 0)
-            strip = Strip([*segs, Segment(" " * gap, base), Segment(right, base + Style(bold=True))])
-        return strip.crop(0, width)
-
-    def _legend_styles(self, mode: str, base: Style) -> tuple[Style, Style, Style]:
-        if mode == "mono":
-            return base + Style(bold=True), base + Style(bold=True), base
-        if mode == "ansi":
-            pos, neg, dead = to_color("blue", mode), to_color("yellow", mode), to_color("bright_black", mode)
-        else:
-            pos, neg, dead = to_color(BLUE, mode), to_color(ORANGE, mode), to_color(DEAD, mode)
-        get = self.styles.get
-        return base + get(pos, None), base + get(neg, None), base + get(dead, None)
+        self._thumb_memo.clear()
 
     # ---- body ------------------------------------------------------------------------
     def body(self, snap: Snapshot, geo: Geometry, out_names: tuple[str, ...], mode: str, base: Style,
@@ -497,7 +391,7 @@ class NetworkPainter:
         selection mark) and the links, one strip per row."""
         if window is None:
             window = Window(0, 0, geo.width, geo.body_h)
-        canvas = _Canvas(window, base)
+        canvas = Canvas(window, base)
         thumbs = snap.input_grids is not None and snap.output_grid is not None
         if mode == "mono":
             mark_style = base + Style(bold=True)
@@ -509,14 +403,22 @@ class NetworkPainter:
         for k in range(n):
             cx = geo.col_x[k]
             in_view = geo.column_start(k) < x1 and geo.column_end(k) > x0
-            # Only the neurons whose rows are in view.
+            # Only the neurons whose rows are in view (and the "more" slot, if any).
+            slots = geo.slots(k)
             lo = max((y0 - geo.col_top[k] - geo.th) // geo.pitch, 0) if geo.pitch else 0
-            hi = min((y1 - geo.col_top[k]) // geo.pitch + 1, geo.sizes[k]) if geo.pitch else geo.sizes[k]
+            hi = min((y1 - geo.col_top[k]) // geo.pitch + 1, slots) if geo.pitch else slots
             for i in range(lo, hi) if in_view else ():
                 top = geo.neuron_top(i, k)
                 if top >= y1 or top + geo.th <= y0:
                     continue
                 mid = geo.mid_row(i, k)
+                if i >= geo.pictured(k):
+                    # The neurons the snapshot does not picture: "+448 more".
+                    here = selected[0] == k and selected[1] >= i
+                    if here:
+                        canvas.put(mid, cx, MARK, mark_style)
+                    canvas.put(mid, cx + 1, geo.more_label(k), base + Style(bold=here, dim=not here))
+                    continue
                 if k == 0:
                     name = snap.input_names[i] if i < len(snap.input_names) else f"x{i + 1}"
                     room = geo.label_w - (0 if geo.compact else 1)
@@ -532,54 +434,109 @@ class NetworkPainter:
                     canvas.put_cells(top + dr, cx + 1, row)
             if k + 1 < n and k < len(snap.weights):
                 target = selected[1] if selected[0] == k + 1 else -1
-                self._links(canvas, snap.weights[k], geo, k, target, mode, base)
+                self._links(canvas, snap.weights[k], geo, k, target, mode, base, layer_scale(snap, k))
         self._output_note(canvas, snap, geo, base)
         return canvas.strips()
 
-    def _output_note(self, canvas: _Canvas, snap: Snapshot, geo: Geometry, base: Style) -> None:
+    def _output_note(self, canvas: Canvas, snap: Snapshot, geo: Geometry, base: Style) -> None:
         """The output's activation and loss under the output neurons, when the header
         had no room for them (and the rows below are free)."""
-        if len(geo.sizes) < 2 or not (self.note_activation or self.note_loss):
+        note_activation, note_loss = self.notes
+        if len(geo.sizes) < 2 or not (note_activation or note_loss):
             return
         k = len(geo.sizes) - 1
         right = max(geo.width, canvas.window.x + canvas.window.width)
         loss = snap.loss_name
-        lines = [snap.output_name] if self.note_activation else []
-        if self.note_loss:
+        lines = [snap.output_name] if note_activation else []
+        if note_loss:
             lines.append(f"{loss} loss")
         x = geo.col_x[k] + 1  # under the thumbnail ...
-        if self.note_loss and x + cell_len(lines[-1]) > right:
+        if note_loss and x + cell_len(lines[-1]) > right:
             lines[-1:] = ["loss", loss]
         if any(x + cell_len(t) > right for t in lines):
             x = geo.col_x[k]  # ... or from the marker's column (free below the neurons)
-        row = geo.neuron_top(geo.sizes[k] - 1, k) + geo.th
+        row = geo.neuron_top(geo.slots(k) - 1, k) + geo.th
         if row + len(lines) > geo.body_h or any(x + cell_len(t) > right for t in lines):
             return
         dim = base + Style(dim=True)
         for i, text in enumerate(lines):
             canvas.put(row + i, x, text, dim)
 
-    def _links(self, canvas: _Canvas, weights: np.ndarray, geo: Geometry, k: int, target: int,
-               mode: str, base: Style) -> None:
+    def _links(self, canvas: Canvas, weights: np.ndarray, geo: Geometry, k: int, target: int,
+               mode: str, base: Style, scale: float | None = None) -> None:
         """The fan-out strips from layer ``k`` to the next (the part in view), ``target``
-        (a unit of it) underlined."""
+        (a unit of it) underlined; bar heights relative to ``scale`` (default: the
+        largest |w| of ``weights``)."""
         w = canvas.window
         sx = geo.strip_x(k)
-        n_to = geo.sizes[k + 1]
+        n_to = geo.pictured(k + 1)
         j0, j1 = max(w.x - sx, 0), min(w.x + w.width - sx, n_to)
-        if j0 >= j1:
+        more = geo.more(k + 1) > 0 and w.x <= sx + n_to < w.x + w.width
+        if j0 >= j1 and not more:
             return
         W = np.asarray(weights, dtype=np.float64)
-        finite = np.isfinite(W)
-        m = (float(np.max(np.abs(W[finite]))) if finite.any() else 1.0) or 1.0
-        for i in range(geo.sizes[k]):
-            r = geo.mid_row(i, k)
-            if not canvas.has_row(r):
-                continue
-            row = W[i, j0:j1] if i < W.shape[0] else np.zeros(0)
-            cells = [self._link_cell(float(row[j - j0]) if j - j0 < len(row) else 0.0, m, mode, base, j == target)
-                     for j in range(j0, j1)]
-            canvas.put_cells(r, sx + j0, cells)
+        m = scale
+        if m is None:
+            finite = np.isfinite(W)
+            m = (float(np.max(np.abs(W[finite]))) if finite.any() else 1.0) or 1.0
+        # Only the sources whose rows are in view.
+        lo = max((w.y - geo.col_top[k]) // geo.pitch - 1, 0) if geo.pitch and geo.col_top else 0
+        hi = min((w.y + w.height - geo.col_top[k]) // geo.pitch + 1, geo.pictured(k)) if geo.pitch and geo.col_top \
+            else geo.pictured(k)
+        dim = base + Style(dim=True)
+        sources = [i for i in range(lo, hi) if canvas.has_row(geo.mid_row(i, k))]
+        if not sources:
+            return
+        block = np.zeros((len(sources), max(j1 - j0, 0)))
+        have = [n for n, i in enumerate(sources) if i < W.shape[0]]
+        if have and j1 > j0:
+            part = W[[sources[n] for n in have], j0:j1]
+            block[have, :part.shape[1]] = part
+        for i, cells in zip(sources, self._link_cells(block, m, mode, base, target - j0)):
+            if more:
+                # The links to the next column's neurons that are not drawn.
+                cells.append(("…", dim + Style(underline=True) if target >= n_to else dim))
+            canvas.put_cells(geo.mid_row(i, k), sx + j0, cells)
+
+    def _link_cells(self, block: np.ndarray, m: float, mode: str, base: Style, target: int) -> list[list[TextCell]]:
+        """``_link_cell`` of each weight of each row of ``block`` (column ``target`` underlined).
+
+        A cell's look depends only on the weight's sign, its bar (one of 8) and its
+        colour (an RGB triple from its strength), so cells are looked up by those,
+        computed for the whole block at once; the first of each kind is made by
+        ``_link_cell``. The same cells as ``_link_cell`` weight by weight.
+        """
+        if self._link_context != (mode, base) or len(self._link_memo) > 8192:
+            self._link_context = (mode, base)
+            self._link_memo.clear()
+        if not block.size:
+            return [[] for _ in range(block.shape[0])]
+        with np.errstate(all="ignore"):
+            q = np.minimum(np.abs(block) / m, 1.0)
+            level = np.minimum((q * len(BARS)).astype(np.int64), len(BARS) - 1)
+            pos = block >= 0
+            # sign_rgb: blend(DIM, BLUE or ORANGE, 0.3 + 0.7 q), channel by channel.
+            t = np.clip(0.3 + 0.7 * q, 0.0, 1.0)[..., None]
+            dim, blue, orange = np.array(DIM, float), np.array(BLUE, float), np.array(ORANGE, float)
+            rgb = np.round(dim + (np.where(pos[..., None], blue, orange) - dim) * t)
+        finite = np.isfinite(block)
+        kind = np.where(~finite, 0, np.where(block == 0.0, 1, 2))
+        rgb = np.where(finite[..., None], rgb, 0).astype(np.int64)
+        # One integer per look: kind, sign, bar and colour.
+        code = ((((kind * 2 + pos) * 8 + np.where(finite, level, 0)) * 256 + rgb[..., 0]) * 256 + rgb[..., 1]) * 256 \
+            + rgb[..., 2]
+        memo = self._link_memo
+        out: list[list[TextCell]] = []
+        for r, codes in enumerate(code.tolist()):
+            cells: list[TextCell] = []
+            for j, c in enumerate(codes):
+                key = (c, j == target)
+                cell = memo.get(key)
+                if cell is None:
+                    cell = memo[key] = self._link_cell(float(block[r, j]), m, mode, base, j == target)
+                cells.append(cell)
+            out.append(cells)
+        return out
 
     def _link_cell(self, w: float, m: float, mode: str, base: Style, underline: bool) -> TextCell:
         if not np.isfinite(w):
@@ -611,7 +568,7 @@ class NetworkPainter:
                    base: Style) -> list[list[TextCell]]:
         if not thumbs:
             # Tabular data: a dot coloured by the bias (inputs plain).
-            if col == 0 or col - 1 >= len(snap.biases):
+            if col == 0 or col - 1 >= len(snap.biases) or i >= len(snap.biases[col - 1]):
                 return [[("●", base)]]
             b = float(snap.biases[col - 1][i])
             if mode == "mono":
@@ -620,11 +577,21 @@ class NetworkPainter:
             color = to_color(("blue" if b >= 0 else "yellow") if mode == "ansi" else sign_rgb(b, q), mode)
             return [[("●", base + self.styles.get(color, None))]]
         gap = geo.vgap == 0 and geo.th >= 2  # keep the last pixel row blank
+        if snap is not self._thumb_snap or len(self._thumb_memo) > 4096:
+            self._thumb_snap = snap
+            self._thumb_memo.clear()
+        # The same snapshot drawn again gives the same bins (hysteresis against its own
+        # picture keeps it), so a thumbnail is made once per snapshot.
+        key = (col, i, geo.th, geo.tw, gap, mode, base)
+        cells = self._thumb_memo.get(key)
+        if cells is not None:
+            return cells
         palette, levels = thumbnail_levels(snap, col - 1, i, geo.th * 2 - gap, geo.tw, self.memory, self.hysteresis)
         if gap:
             levels = np.vstack([levels, np.full((1, levels.shape[1]), BLANK, dtype=levels.dtype)])
         painter = self._painter(palette, mode, base)
-        return painter.grid(encode(levels, painter.canon, painter.shades))
+        cells = self._thumb_memo[key] = painter.grid(encode(levels, painter.canon, painter.shades))
+        return cells
 
     def _painter(self, palette: Palette, mode: str, base: Style) -> CellPainter:
         key = (palette.name, mode, base)

@@ -2,8 +2,12 @@
 
 The panel shows a header (each layer's title), the diagram, a line saying
 what the link strips mean (and, when the net is wider than the panel, how
-many layers lie beyond each edge) and the selected neuron's details. The
-view scrolls to follow the selection, so arrow keys reach every layer.
+many layers lie beyond each edge), for a large net's snapshot a line saying
+what it summarised (``snap.summarised``: a coarser plane, the first 64
+neurons of each layer pictured), and the selected neuron's details. The
+view scrolls to follow the selection, so arrow keys reach every layer (and
+every neuron of a large layer: those beyond the pictured ones share its
+"+N more" slot).
 
 Arrow keys (or a click) move the selection; each move posts
 ``NetworkView.NeuronSelected(layer, index)``: layer -1 = inputs, 0.. = hidden
@@ -24,7 +28,8 @@ from textual.strip import Strip
 
 from ...training.snapshot import Snapshot
 from .colors import color_mode
-from .network_draw import Geometry, HeaderItem, NetworkPainter, Window, fit_geometry, more_counts
+from .network_draw import Geometry, NetworkPainter, Window, fit_geometry, more_counts, pictured_counts
+from .network_labels import HeaderItem, NetworkLabels
 from .redraw import LatestMessage, SnapshotWidget
 
 __all__ = ["NetworkView"]
@@ -75,10 +80,12 @@ class NetworkView(SnapshotWidget, can_focus=True):
         self._out_names: tuple[str, ...] = ()
         self._body_rows = 0
         self._extra_row = False
+        self._summary_row = False
         self._info_row = False
         self._scroll = (0, 0)
         self._mode = "truecolor"
         self.painter = NetworkPainter()
+        self.labels = NetworkLabels(self.painter.styles)
         self.builds = 0
         self.force_mode: str | None = None  # "truecolor" | "256" | "ansi" | "mono" | None (detect)
         self.compact_colors = True  # 256-colour codes on truecolor terminals (fewer bytes)
@@ -207,14 +214,21 @@ class NetworkView(SnapshotWidget, can_focus=True):
         col, idx = self._sel
         top = geo.neuron_top(idx, col)
         bottom = top + geo.th
-        if top < sy:
+        if geo.shown and (top < sy or bottom > sy + view_h):
+            sy = top - (view_h - geo.th) // 2  # a large net's tall columns: the selection to the middle
+        elif top < sy:
             sy = top
         elif bottom > sy + view_h:
             sy = bottom - view_h
         sy = min(max(sy, 0), max(geo.body_h - view_h, 0))
         left = 0 if col == 0 else geo.col_x[col] - 2
         right = geo.column_end(col)
-        if left < sx:
+        if idx >= geo.pictured(col):
+            right = max(right, geo.col_x[col] + 1 + cell_len(geo.more_label(col)))  # "+448 more"
+        if geo.shown and (left < sx or right > sx + width):
+            # A large net's wide strips: the column a quarter in, its links in and out beside it.
+            sx = max(min(left - width // 4, right - width), 0)
+        elif left < sx:
             sx = max(left, 0)
         elif right > sx + width:
             sx = right - width
@@ -223,11 +237,13 @@ class NetworkView(SnapshotWidget, can_focus=True):
 
     # ---- drawing ---------------------------------------------------------------------
     @staticmethod
-    def _plan_rows(height: int) -> tuple[int, bool, bool]:
-        """(body rows, a legend / "more layers" row?, an info row?) for ``height`` rows."""
+    def _plan_rows(height: int, summarised: bool = False) -> tuple[int, bool, bool, bool]:
+        """(body rows, a legend / "more layers" row?, a row saying what a large net's
+        snapshot left out?, an info row?) for ``height`` rows."""
         info = height >= 3
         extra = height >= 6
-        return max(height - 1 - info - extra, 0), extra, info
+        summary = summarised and height >= 10
+        return max(height - 1 - info - extra - summary, 0), extra, summary, info
 
     def _rebuild(self, force: bool = False) -> None:
         if not self.can_draw:
@@ -246,16 +262,17 @@ class NetworkView(SnapshotWidget, can_focus=True):
         thumbs = snap.input_grids is not None and snap.output_grid is not None
         out_names = snap.class_names if snap.sizes[-1] > 1 else ("out",)
         self._out_names = tuple(out_names)
-        body_rows, self._extra_row, self._info_row = self._plan_rows(height)
+        body_rows, self._extra_row, self._summary_row, self._info_row = self._plan_rows(height, bool(snap.summarised))
         self._body_rows = body_rows
         geo = fit_geometry(tuple(snap.sizes), tuple(snap.input_names), tuple(out_names), thumbs, width,
-                           max(body_rows, 1))
+                           max(body_rows, 1), pictured_counts(snap, thumbs))
         if geo != self._geo:
             force = True
             self._geo = geo
             self.painter.reset()
         self._follow_selection(geo)
-        self._header_items = self.painter.header_items(snap, geo, width, base)
+        self._header_items = self.labels.header_items(snap, geo, width, base)
+        self.painter.notes = (self.labels.note_activation, self.labels.note_loss)
         self.builds += 1
         self.drew()
         self._draw(force=force)
@@ -299,7 +316,7 @@ class NetworkView(SnapshotWidget, can_focus=True):
             # No row of its own: the marker takes the end of the header.
             marker = self.more_marker(max(width - 12, 0))
             header_window = Window(sx, 0, max(width - cell_len(marker) - 1, 0), 1)
-        header = painter.header(self._header_items, header_window, base)
+        header = self.labels.header(self._header_items, header_window, base)
         if marker and not self._extra_row:
             header = Strip.join([header.adjust_cell_length(header_window.width + 1, base),
                                  Strip([Segment(marker, base + Style(bold=True))])])
@@ -308,8 +325,10 @@ class NetworkView(SnapshotWidget, can_focus=True):
             body = painter.body(snap, geo, self._out_names, self._mode, base, self._sel, focused, window)
             screen += [row.adjust_cell_length(width, base) for row in body]
         if self._extra_row:
-            screen.append(painter.legend(self._mode, base, width, marker).adjust_cell_length(width, base))
+            screen.append(self.labels.legend(self._mode, base, width, marker).adjust_cell_length(width, base))
+        if self._summary_row:
+            screen.append(self.labels.summary(snap, base, width).adjust_cell_length(width, base))
         if self._info_row:
-            info = painter.info(snap, *self.selected, base, focused, width)
+            info = self.labels.info(snap, *self.selected, base, focused, width)
             screen.append(info.crop(0, width).adjust_cell_length(width, base))
         self.set_lines(screen[:height], force=force)
