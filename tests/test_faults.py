@@ -99,3 +99,36 @@ def test_snapshots_arriving_under_the_help_screen_and_at_teardown_are_harmless()
 
     for _ in range(6):
         asyncio.run(drive())
+
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_the_session_ends_when_its_command_source_is_gone(running: bool):
+    """A dead app's pipe answers every read with EOF, which the session reads as
+    Stop, for ever. The trainer of an app killed on its own (seen after
+    bench/memory.py killed the app) spun at a full core in ``_drain`` for ever."""
+    from tui_nn.io.presets import load_preset
+    from tui_nn.session.loop import Session
+    from tui_nn.session.protocol import Play, SetPace, Stop
+
+    class Gone:
+        calls = 0
+
+        def _next(self):
+            self.calls += 1
+            if self.calls > 1000:
+                raise AssertionError("the session kept reading a source that had gone")
+            if running and self.calls <= 2:
+                return (SetPace(None), Play())[self.calls - 1]
+            return Stop()
+
+        def get(self):
+            return self._next()
+
+        def get_within(self, seconds):
+            return self._next()
+
+    source = Gone()
+    Session(load_preset("circle").with_overrides(["training.epochs=0"]), lambda event: None,
+            commands=source).run()
+    assert source.calls < 10

@@ -14,12 +14,14 @@ ROOT = Path(tui_nn.__file__).parent
 # Lowest first. A module may import its own layer's modules (without cycles)
 # and anything in a lower layer, never a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("i18n",),  # the message catalogs (gettext): everything above may speak the learner's language
     ("registry", "rules"),  # named extensions, rules for settings
     ("engine",),  # activations, losses, optimizers, initialisers, the network
     ("data",),  # datasets and the data settings
     ("config",),  # the run configuration
     ("training",),  # the trainer, its history, snapshots, advice
     ("io",),  # presets, model files, CSV export
+    ("lessons",),  # the curriculum's lessons: a preset and a text each
     ("session",),  # the protocol, the session loop, the child process
     ("render",),  # pure-NumPy pictures for the widgets
     ("app",),  # the Textual playground

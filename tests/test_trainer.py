@@ -160,7 +160,9 @@ def test_divergence_stops_the_run_and_restores_the_last_good_weights() -> None:
     # The message says where the weights went back to: the epoch they are from.
     assert trainer.epoch == result.epochs - 1
     assert f"Diverged at epoch {result.epochs}:" in result.message
-    assert f"The weights are back at epoch {trainer.epoch}, the last finite one." in result.message
+    assert f"The weights are back at epoch {trainer.epoch} (loss {trainer.last.train_loss:.3g})." in result.message
+    # ... and what was measured: the blown-up loss, the rate and the optimizer.
+    assert "the training loss blew up to " in result.message and "(now 10 with sgd)" in result.message
 
 
 def test_divergence_with_batch_norm_leaves_a_usable_network() -> None:
@@ -360,3 +362,53 @@ def test_snapshot_grids_have_the_requested_shape_and_match_predict(dataset: str,
     want = trainer.network.predict(trainer.dataset.features(pts))
     want = want.reshape(rows, cols) if k is None else want.reshape(rows, cols, k)
     np.testing.assert_allclose(snap.output_grid, want, rtol=1e-4, atol=1e-5)
+
+
+def test_an_epoch_worth_watching_is_evaluated_every_time():
+    from tui_nn.io.presets import load_preset
+    # A 512-512 net on 1000 spiral points trains about one epoch a second: its loss
+    # must move every epoch, not stand still for the 133 epochs the cost rule alone gives.
+    big = Trainer(load_preset("spiral").with_overrides(["network.hidden=512,512"]))
+    assert big.eval_every == 1
+    losses = [big.train_epoch().train_loss for _ in range(2)]
+    assert losses[0] != losses[1]
+    # The mid-sized nets keep the cost rule (a 64-64-64 net on 2000 points: every 8th).
+    mid = Trainer(load_preset("circle").with_overrides(["network.hidden=64,64,64", "data.points=2000"]))
+    assert mid.eval_every > 1
+    assert Trainer(load_preset("circle")).eval_every == 1
+
+
+def test_a_slow_run_says_its_speed_with_a_decimal():
+    from dataclasses import replace as dc_replace
+
+    from tui_nn.app.status import figures
+    from tui_nn.io.presets import load_preset
+    from tui_nn.training.state import RunState
+    snap = Trainer(load_preset("circle")).snapshot()
+    running = dc_replace(snap, run=dc_replace(snap.run, state=RunState.RUNNING, epochs_per_second=0.62))
+    assert "0.6 epochs/s" in figures(running)
+    fast = dc_replace(snap, run=dc_replace(snap.run, state=RunState.RUNNING, epochs_per_second=1234.4))
+    assert "1,234 epochs/s" in figures(fast)
+
+
+def test_every_advice_names_what_was_measured():
+    import math
+
+    from tui_nn.training import advice
+    from tui_nn.training.history import History
+
+    text = advice.diverged(7, 6, 3.0, "adam", math.inf, 0.25)
+    assert "epoch 7" in text and "blew up to inf" in text and "epoch 6 (loss 0.25)" in text and "3 with adam" in text
+    # Overfitting: test loss up from its best while training loss falls, with the figures.
+    h = History(("epoch", "train_loss", "test_loss", "train_metric", "test_metric"), 1000)
+    for e in range(40):
+        h.append(e, (1.0 / (e + 1), 0.2 + abs(e - 10) * 0.02, 0.9, 0.8))
+    text = advice.diagnose(h, None, "classification")
+    assert text.startswith("Overfitting: test loss rose to 0.78 from its best 0.2"), text
+    assert "training loss fell to 0.025" in text
+    # Vanishing gradients: the two RMS figures and their ratio.
+    flat = History(("epoch", "train_loss", "test_loss", "train_metric", "test_metric"), 1000)
+    for e in range(10):
+        flat.append(e, (0.5, 0.5, 0.5, 0.5))
+    text = advice.diagnose(flat, [1e-6, 1e-4, 1e-2], "classification")
+    assert "gradient RMS is 1e-06, 10000x smaller than the output layer's 0.01" in text, text

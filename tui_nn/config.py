@@ -27,6 +27,7 @@ from .engine.activations import ACTIVATIONS, hidden_activation_names, output_act
 from .engine.initializers import INITIALIZERS
 from .engine.losses import LOSSES
 from .engine.optimizers import OPTIMIZERS
+from .i18n import N_, _
 from .rules import (
     ConfigError,
     Flag,
@@ -74,20 +75,20 @@ class NetworkConfig(Section):
     section_name: ClassVar[str] = "network"
 
     hidden: tuple[int, ...] = setting(
-        LayerSizes(MAX_HIDDEN_LAYERS, MAX_NEURONS), (4, 2), "neurons in each hidden layer"
+        LayerSizes(MAX_HIDDEN_LAYERS, MAX_NEURONS), (4, 2), N_("neurons in each hidden layer")
     )
     activation: str | tuple[str, ...] = setting(
-        PerLayer(Options(hidden_activation_names)), "tanh", "hidden activation: one name, or one per hidden layer"
+        PerLayer(Options(hidden_activation_names)), "tanh", N_("hidden activation: one name, or one per hidden layer")
     )
     output: str = setting(
-        Options(lambda: ("auto", *output_activation_names())), "auto", "output activation (auto: from the task)"
+        Options(lambda: ("auto", *output_activation_names())), "auto", N_("output activation (auto: from the task)")
     )
-    loss: str = setting(Options(lambda: ("auto", *LOSSES.names())), "auto", "loss function (auto: from the task)")
-    init: str = setting(Options(INITIALIZERS.names), "glorot", "weight initialisation")
+    loss: str = setting(Options(lambda: ("auto", *LOSSES.names())), "auto", N_("loss function (auto: from the task)"))
+    init: str = setting(Options(INITIALIZERS.names), "glorot", N_("weight initialisation"))
     init_seed: int = setting(
-        Interval(int, 0, 2**32 - 1), 0, "which draw of initial weights: 0 is the seed's own first one"
+        Interval(int, 0, 2**32 - 1), 0, N_("which draw of initial weights: 0 is the seed's own first one")
     )
-    leaky_slope: float = setting(Interval(float, 0.0, 1.0), 0.01, "negative slope of leaky_relu")
+    leaky_slope: float = setting(Interval(float, 0.0, 1.0), 0.01, N_("negative slope of leaky_relu"))
 
     def activations(self) -> tuple[str, ...]:
         """One activation name per hidden layer."""
@@ -101,21 +102,21 @@ class TrainingConfig(Section):
     section_name: ClassVar[str] = "training"
 
     optimizer: str = setting(
-        Options(lambda: (*OPTIMIZERS.names(), *TRAINING_RULES)), "sgd", "how weights are updated"
+        Options(lambda: (*OPTIMIZERS.names(), *TRAINING_RULES)), "sgd", N_("how weights are updated")
     )
-    learning_rate: float = setting(Interval(float, 1e-5, 10.0), 0.03, "step size", live=True, log_scale=True)
-    batch_size: int = setting(Interval(int, 1, 10000), 10, "samples per update", live=True)
-    epochs: int = setting(Interval(int, 0, 1_000_000), 1000, "passes over the training data", live=True)
-    regularization: str = setting(Options(REGULARIZATIONS), "none", "weight penalty", live=True)
+    learning_rate: float = setting(Interval(float, 1e-5, 10.0), 0.03, N_("step size"), live=True, log_scale=True)
+    batch_size: int = setting(Interval(int, 1, 10000), 10, N_("samples per update"), live=True)
+    epochs: int = setting(Interval(int, 0, 1_000_000), 1000, N_("passes over the training data"), live=True)
+    regularization: str = setting(Options(REGULARIZATIONS), "none", N_("weight penalty"), live=True)
     regularization_rate: float = setting(
-        Interval(float, 0.0, 10.0), 0.0, "strength of the weight penalty", live=True
+        Interval(float, 0.0, 10.0), 0.0, N_("strength of the weight penalty"), live=True
     )
-    dropout: float = setting(Interval(float, 0.0, 0.9), 0.0, "share of hidden neurons dropped while training")
-    batch_norm: bool = setting(Flag(), False, "normalise each hidden layer per mini-batch")
-    seed: int = setting(SEED, 0, "seeds the data, weights, shuffling and dropout")
+    dropout: float = setting(Interval(float, 0.0, 0.9), 0.0, N_("share of hidden neurons dropped while training"))
+    batch_norm: bool = setting(Flag(), False, N_("normalise each hidden layer per mini-batch"))
+    seed: int = setting(SEED, 0, N_("seeds the data, weights, shuffling and dropout"))
     shuffle: str = setting(
         Options(("epoch", "once")), "epoch",
-        "reshuffle the training rows every epoch, or keep one shuffled order (as TF Playground does)", live=True,
+        N_("reshuffle the training rows every epoch, or keep one shuffled order (as TF Playground does)"), live=True,
     )
     # The optimizers' hyperparameters that differ from their declared
     # defaults, as sorted (name, value) pairs: one canonical form, so two
@@ -127,7 +128,8 @@ class TrainingConfig(Section):
         specs = _hyperparameters()
         for name, value in self.hyper:
             if name not in specs:
-                raise ConfigError(f"unknown setting 'training.{name}': see `tui-nn train --help`")
+                raise ConfigError(_("unknown setting {path}: see `tui-nn train --help`").format(
+                    path=repr(f"training.{name}")))
             specs[name].check(value)
 
     def hyperparameter(self, name: str) -> float:
@@ -243,15 +245,19 @@ def resolve_output_and_loss(task: str, output: str, loss: str) -> tuple[str, str
     loss_cls = LOSSES[loss]
     if task not in out_cls.output_tasks:
         allowed = ", ".join(ACTIVATIONS.names(lambda c: c.output_ok and task in c.output_tasks))
-        what = "cannot give several classes" if task == "multiclass" else f"does not fit {task}"
-        raise ConfigError(f"network.output = {output} {what}: allowed {allowed}")
+        if task == "multiclass":
+            message = _("network.output = {output} cannot give several classes: allowed {allowed}")
+        else:
+            message = _("network.output = {output} does not fit {task}: allowed {allowed}")
+        raise ConfigError(message.format(output=output, task=task, allowed=allowed))
     if task not in loss_cls.tasks:
         allowed = ", ".join(LOSSES.names(lambda c: task in c.tasks))
-        raise ConfigError(f"network.loss = {loss} does not fit {task} data: allowed {allowed}")
+        raise ConfigError(_("network.loss = {loss} does not fit {task} data: allowed {allowed}").format(
+            loss=loss, task=task, allowed=allowed))
     if loss_cls.outputs is not None and output not in loss_cls.outputs:
         raise ConfigError(
-            f"network.output = {output} does not go with network.loss = {loss}: "
-            f"allowed {', '.join(sorted(loss_cls.outputs))}"
+            _("network.output = {output} does not go with network.loss = {loss}: allowed {allowed}").format(
+                output=output, loss=loss, allowed=", ".join(sorted(loss_cls.outputs)))
         )
     return output, loss
 
@@ -296,7 +302,9 @@ class Config:
         for item in assignments:
             path, sep, text = item.partition("=")
             if not sep:
-                raise ConfigError(f"--set {item!r}: expected section.key=value, e.g. training.learning_rate=0.1")
+                raise ConfigError(
+                    _("--set {item}: expected section.key=value, e.g. training.learning_rate=0.1").format(
+                        item=repr(item)))
             cfg = cfg.with_text(path.strip(), text)
         return cfg.validate()
 
@@ -307,42 +315,42 @@ class Config:
         acts = net.activations()
         if not isinstance(net.activation, str) and len(acts) != len(net.hidden):
             raise ConfigError(
-                f"network.activation lists {len(acts)} names for {len(net.hidden)} hidden "
-                f"layers: give one name, or one per layer"
+                _("network.activation lists {names} names for {layers} hidden layers: give one name, "
+                  "or one per layer").format(names=len(acts), layers=len(net.hidden))
             )
         info = DATASETS[data.dataset]
         # A CSV's task is known only once it is read; the trainer checks it then.
         task = info.task if info.task != "auto" else "binary"
-        output, _ = (
+        output, _loss = (
             resolve_output_and_loss(task, net.output, net.loss) if info.task != "auto" else (net.output, net.loss)
         )
         if tr.optimizer in TRAINING_RULES:
             if net.hidden:
-                raise ConfigError(
+                raise ConfigError(_(
                     "training.optimizer = perceptron trains a single layer: set network.hidden = [] "
                     "(a perceptron cannot learn XOR; that is the lesson)"
-                )
+                ))
             if task != "binary":
-                raise ConfigError("training.optimizer = perceptron needs two-class data")
+                raise ConfigError(_("training.optimizer = perceptron needs two-class data"))
             if output != "step":
-                raise ConfigError("training.optimizer = perceptron needs network.output = step")
+                raise ConfigError(_("training.optimizer = perceptron needs network.output = step"))
         elif ("step" in acts or output == "step") and tr.epochs > 0:
-            raise ConfigError(
-                "network.activation/output = step has no gradient for "
-                f"training.optimizer = {tr.optimizer}: use another activation, "
-                "training.optimizer = perceptron, or training.epochs = 0 with hand-set weights"
-            )
+            raise ConfigError(_(
+                "network.activation/output = step has no gradient for training.optimizer = {optimizer}: "
+                "use another activation, training.optimizer = perceptron, or training.epochs = 0 with "
+                "hand-set weights"
+            ).format(optimizer=tr.optimizer))
         if tr.batch_norm and tr.batch_size < 2:
-            raise ConfigError("training.batch_norm needs training.batch_size >= 2 (statistics of one sample are zero)")
+            raise ConfigError(_(
+                "training.batch_norm needs training.batch_size >= 2 (statistics of one sample are zero)"))
         if data.dataset == "csv" and (not data.csv or not data.target):
-            raise ConfigError("data.dataset = csv needs data.csv (a file) and data.target (a column)")
+            raise ConfigError(_("data.dataset = csv needs data.csv (a file) and data.target (a column)"))
         if not info.fixed_points and info.is_2d:
             n_train = max(1, round(data.points * data.train_ratio))
             if tr.batch_size > n_train:
-                raise ConfigError(
-                    f"training.batch_size = {tr.batch_size} is out of range: allowed 1 to {n_train} "
-                    f"(the training set's size)"
-                )
+                raise ConfigError(_(
+                    "training.batch_size = {size} is out of range: allowed 1 to {most} (the training set's size)"
+                ).format(size=tr.batch_size, most=n_train))
         return self
 
     def output_and_loss(self, task: str | None = None) -> tuple[str, str]:
@@ -357,24 +365,24 @@ class Config:
         cfg = cls()
         extra = set(doc) - {"name", "description", "data", "network", "training", "weights"}
         if extra:
-            raise ConfigError(
-                f"{source}: unknown key {quoted(sorted(extra)[0])}: allowed name, description, "
-                "[data], [network], [training], [weights]"
-            )
+            raise ConfigError(_(
+                "{source}: unknown key {key}: allowed name, description, [data], [network], [training], [weights]"
+            ).format(source=source, key=quoted(sorted(extra)[0])))
         for key in ("name", "description"):
             if key in doc:
                 if not isinstance(doc[key], str):
-                    raise ConfigError(f"{source}: {key} must be text")
+                    raise ConfigError(_("{source}: {key} must be text").format(source=source, key=key))
                 cfg = replace(cfg, **{key: doc[key]})
         for section in _SECTIONS:
             table = doc.get(section, {})
             if not isinstance(table, Mapping):
-                raise ConfigError(f"{source}: [{section}] must be a table")
+                raise ConfigError(_("{source}: [{section}] must be a table").format(source=source, section=section))
             for key, value in table.items():
                 path = f"{section}.{key}"
                 if path not in SPECS:
                     known = ", ".join(f.key for f in FIELDS if f.section == section)
-                    raise ConfigError(f"{source}: unknown setting {section}.{name_shown(key)}: allowed {known}")
+                    raise ConfigError(_("{source}: unknown setting {path}: allowed {allowed}").format(
+                        source=source, path=f"{section}.{name_shown(key)}", allowed=known))
                 cfg = cfg.with_value(path, value)
         if "weights" in doc:
             cfg = replace(cfg, weights=_parse_weights(doc["weights"], source))
@@ -385,11 +393,14 @@ class Config:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{source}: not valid TOML: {printable(str(exc))}") from None
+            raise ConfigError(_("{source}: not valid TOML: {error}").format(
+                source=source, error=printable(str(exc)))) from None
         except ValueError as exc:  # an integer of more than 4300 digits
-            raise ConfigError(f"{source}: not a usable preset: {printable(str(exc)).split(';')[0]}") from None
+            raise ConfigError(_("{source}: not a usable preset: {error}").format(
+                source=source, error=printable(str(exc)).split(';')[0])) from None
         except RecursionError:
-            raise ConfigError(f"{source}: not a usable preset: arrays or tables nested too deeply") from None
+            raise ConfigError(_("{source}: not a usable preset: arrays or tables nested too deeply").format(
+                source=source)) from None
         return cls.from_mapping(doc, source=source)
 
     def to_mapping(self) -> dict[str, Any]:
@@ -417,13 +428,16 @@ def _spec(path: str) -> Setting:
         return SPECS[path]
     except KeyError:
         close = [p for p in SPECS if p.split(".")[-1] == path.split(".")[-1]]
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ConfigError(f"unknown setting {path!r}{hint}: see `tui-nn train --help`") from None
+        if close:
+            message = _("unknown setting {path} (did you mean {close}?): see `tui-nn train --help`")
+        else:
+            message = _("unknown setting {path}: see `tui-nn train --help`")
+        raise ConfigError(message.format(path=repr(path), close=close[0] if close else "")) from None
 
 
 def _parse_weights(table: Any, source: str) -> Weights:
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{source}: [weights] must be a table of W0, b0, W1, b1, ...")
+        raise ConfigError(_("{source}: [weights] must be a table of W0, b0, W1, b1, ...").format(source=source))
     layers = []
     k = 0
     while f"W{k}" in table or f"b{k}" in table:
@@ -431,16 +445,18 @@ def _parse_weights(table: Any, source: str) -> Weights:
             W = tuple(tuple(float(v) for v in row) for row in table[f"W{k}"])
             b = tuple(float(v) for v in table[f"b{k}"])
         except (KeyError, TypeError, ValueError, OverflowError):
-            raise ConfigError(
-                f"{source}: weights.W{k} must be a list of rows of finite numbers and weights.b{k} a list of numbers"
-            ) from None
+            raise ConfigError(_(
+                "{source}: weights.W{k} must be a list of rows of finite numbers and weights.b{k} a list of numbers"
+            ).format(source=source, k=k)) from None
         if not all(math.isfinite(v) for row in W for v in row) or not all(math.isfinite(v) for v in b):
-            raise ConfigError(f"{source}: weights.W{k} and weights.b{k} must be finite numbers")
+            raise ConfigError(_("{source}: weights.W{k} and weights.b{k} must be finite numbers").format(
+                source=source, k=k))
         layers.append((W, b))
         k += 1
     unknown = set(table) - {f"W{i}" for i in range(k)} - {f"b{i}" for i in range(k)}
     if unknown:
-        raise ConfigError(f"{source}: unknown key weights.{name_shown(sorted(unknown)[0])}: expected W0, b0, W1, b1, ...")
+        raise ConfigError(_("{source}: unknown key weights.{key}: expected W0, b0, W1, b1, ...").format(
+            source=source, key=name_shown(sorted(unknown)[0])))
     if not layers:
-        raise ConfigError(f"{source}: [weights] is empty: expected W0, b0, W1, b1, ...")
+        raise ConfigError(_("{source}: [weights] is empty: expected W0, b0, W1, b1, ...").format(source=source))
     return tuple(layers)

@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
+from .i18n import N_, _
+
 __all__ = [
     "ConfigError",
     "name_shown",
@@ -88,7 +90,8 @@ def format_value(value: object, *, quote_text: bool = False) -> str:
     if isinstance(value, numbers.Integral):
         digits = str(abs(int(value))) if int(value).bit_length() < 14000 else ""
         if not digits or len(digits) > 15:  # a 300-digit number is shown by its size
-            return f"{'-' if value < 0 else ''}1e+{len(digits) - 1 if digits else 'many'} (about)"
+            size = f"{'-' if value < 0 else ''}1e+{len(digits) - 1 if digits else 'many'}"
+            return _("{number} (about)").format(number=size)
         return str(int(value))
     if isinstance(value, numbers.Real):
         return f"{float(value):g}"
@@ -100,8 +103,9 @@ def format_value(value: object, *, quote_text: bool = False) -> str:
 class Rule(Generic[T]):
     """One constraint on a setting's value."""
 
-    # Words for "what this is", used when typed text cannot be read at all.
-    kind_words = "valid"
+    # Words for "what this is", used when typed text cannot be read at all
+    # (marked for translation here, translated where a message is made).
+    kind_words = N_("valid")
 
     def check(self, value: object, path: str) -> T:
         raise NotImplementedError
@@ -113,11 +117,13 @@ class Rule(Generic[T]):
     def allowed(self) -> str:
         raise NotImplementedError
 
-    def refuse(self, path: str, value: object, why: str) -> ConfigError:
-        return ConfigError(f"{path} = {format_value(value, quote_text=True)} {why}")
+    def refuse(self, path: str, value: object, message: str, **fields: object) -> ConfigError:
+        """``message`` (translated, naming ``{path}`` and ``{value}``) for ``value`` at ``path``."""
+        return ConfigError(message.format(path=path, value=format_value(value, quote_text=True), **fields))
 
     def unreadable(self, path: str, text: str) -> ConfigError:
-        return ConfigError(f"{path} = {text!r} is not {self.kind_words}: allowed {self.allowed()}")
+        return ConfigError(_("{path} = {value} is not {kind}: allowed {allowed}").format(
+            path=path, value=repr(text), kind=_(self.kind_words), allowed=self.allowed()))
 
 
 def _number(value: float) -> str:
@@ -138,31 +144,35 @@ class Interval(Rule[Any]):
 
     @property
     def kind_words(self) -> str:  # type: ignore[override]
-        return "a whole number" if self.kind is int else "a number"
+        return N_("a whole number") if self.kind is int else N_("a number")
 
     def allowed(self) -> str:
         if self.high is None:
-            return f"{_number(self.low)} or more"
-        return f"{_number(self.low)} to {_number(self.high)}"
+            return _("{low} or more").format(low=_number(self.low))
+        return _("{low} to {high}").format(low=_number(self.low), high=_number(self.high))
 
     def check(self, value: object, path: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise self.refuse(path, value, f"is not {self.kind_words}: allowed {self.allowed()}")
+            raise self.refuse(path, value, _("{path} = {value} is not {kind}: allowed {allowed}"),
+                              kind=_(self.kind_words), allowed=self.allowed())
         if self.kind is int:
             if not isinstance(value, numbers.Integral):
                 as_float = float(value)
                 if not as_float.is_integer():
-                    raise self.refuse(path, value, f"is not a whole number: allowed {self.allowed()}")
+                    raise self.refuse(path, value, _("{path} = {value} is not a whole number: allowed {allowed}"),
+                                      allowed=self.allowed())
                 value = int(as_float)
             number: float = int(value)
         else:
             try:
                 number = float(value)
             except OverflowError:  # an integer beyond any float: 1 with 309 zeros
-                raise self.refuse(path, value, f"is out of range: allowed {self.allowed()}") from None
+                raise self.refuse(path, value, _("{path} = {value} is out of range: allowed {allowed}"),
+                                  allowed=self.allowed()) from None
         finite = isinstance(number, int) or math.isfinite(number)  # (a huge int has no float)
         if not (finite and self.low <= number and (self.high is None or number <= self.high)):
-            raise self.refuse(path, number, f"is out of range: allowed {self.allowed()}")
+            raise self.refuse(path, number, _("{path} = {value} is out of range: allowed {allowed}"),
+                              allowed=self.allowed())
         return number
 
     def parse(self, text: str, path: str) -> Any:
@@ -189,21 +199,23 @@ class Options(Rule[str]):
 
     def check(self, value: object, path: str) -> str:
         if not isinstance(value, str):
-            raise self.refuse(path, value, f"is not a name: allowed {self.allowed()}")
+            raise self.refuse(path, value, _("{path} = {value} is not a name: allowed {allowed}"),
+                              allowed=self.allowed())
         if value not in self.names():
-            raise self.refuse(path, value, f"is unknown: allowed {self.allowed()}")
+            raise self.refuse(path, value, _("{path} = {value} is unknown: allowed {allowed}"),
+                              allowed=self.allowed())
         return value
 
 
 class Flag(Rule[bool]):
-    kind_words = "true or false"
+    kind_words = N_("true or false")
 
     def allowed(self) -> str:
-        return self.kind_words
+        return _(self.kind_words)
 
     def check(self, value: object, path: str) -> bool:
         if not isinstance(value, bool):
-            raise self.refuse(path, value, f"is not {self.kind_words}")
+            raise self.refuse(path, value, _("{path} = {value} is not true or false"))
         return value
 
     def parse(self, text: str, path: str) -> bool:
@@ -217,11 +229,11 @@ class Flag(Rule[bool]):
 
 class Text(Rule[str]):
     def allowed(self) -> str:
-        return "any text"
+        return _("any text")
 
     def check(self, value: object, path: str) -> str:
         if not isinstance(value, str):
-            raise self.refuse(path, value, "is not text")
+            raise self.refuse(path, value, _("{path} = {value} is not text"))
         return value
 
 
@@ -231,22 +243,26 @@ class LayerSizes(Rule[tuple[int, ...]]):
 
     max_layers: int
     max_neurons: int
-    kind_words = "a list of whole numbers like 8,8"
+    kind_words = N_("a list of whole numbers like 8,8")
 
     def allowed(self) -> str:
-        return f"0 to {self.max_layers} layers of 1 to {self.max_neurons} neurons, e.g. 8,8"
+        return _("0 to {layers} layers of 1 to {neurons} neurons, e.g. 8,8").format(
+            layers=self.max_layers, neurons=self.max_neurons)
 
     def check(self, value: object, path: str) -> tuple[int, ...]:
         if not isinstance(value, (list, tuple)) or not all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value
         ):
-            raise self.refuse(path, value, "is not a list of whole numbers like [8, 8]")
+            raise self.refuse(path, value, _("{path} = {value} is not a list of whole numbers like [8, 8]"))
         sizes = tuple(int(v) for v in value)
         if len(sizes) > self.max_layers:
-            raise self.refuse(path, sizes, f"has {len(sizes)} layers: allowed 0 to {self.max_layers}")
+            raise self.refuse(path, sizes, _("{path} = {value} has {count} layers: allowed 0 to {most}"),
+                              count=len(sizes), most=self.max_layers)
         for v in sizes:
             if not 1 <= v <= self.max_neurons:
-                raise self.refuse(path, sizes, f"has a layer of {v} neurons: allowed 1 to {self.max_neurons} each")
+                raise self.refuse(path, sizes,
+                                  _("{path} = {value} has a layer of {size} neurons: allowed 1 to {most} each"),
+                                  size=v, most=self.max_neurons)
         return sizes
 
     def parse(self, text: str, path: str) -> tuple[int, ...]:
@@ -277,16 +293,20 @@ class Selection(Rule[tuple[str, ...]]):
     def check(self, value: object, path: str) -> tuple[str, ...]:
         items = (value,) if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
-            raise self.refuse(path, value, f"is not a list of names: allowed {self.allowed()}")
+            raise self.refuse(path, value, _("{path} = {value} is not a list of names: allowed {allowed}"),
+                              allowed=self.allowed())
         if not items:
-            raise ConfigError(f"{path} is empty: choose at least one of {self.allowed()}")
+            raise ConfigError(_("{path} is empty: choose at least one of {allowed}").format(
+                path=path, allowed=self.allowed()))
         names = self.options.names()
         seen: set[str] = set()
         for name in items:
             if name not in names:
-                raise ConfigError(f"{path}: {name!r} is unknown: allowed {self.allowed()}")
+                raise ConfigError(_("{path}: {name} is unknown: allowed {allowed}").format(
+                    path=path, name=repr(name), allowed=self.allowed()))
             if name in seen:
-                raise ConfigError(f"{path}: {name!r} is listed twice: each may appear once")
+                raise ConfigError(_("{path}: {name} is listed twice: each may appear once").format(
+                    path=path, name=repr(name)))
             seen.add(name)
         return tuple(items)
 
@@ -306,9 +326,10 @@ class PerLayer(Rule[Any]):
     def check(self, value: object, path: str) -> str | tuple[str, ...]:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) for v in items):
-            raise self.refuse(path, value, f"is not a name or a list of names: allowed {self.allowed()}")
+            raise self.refuse(path, value, _("{path} = {value} is not a name or a list of names: allowed {allowed}"),
+                              allowed=self.allowed())
         if not items:
-            raise ConfigError(f"{path} is empty: allowed {self.allowed()}")
+            raise ConfigError(_("{path} is empty: allowed {allowed}").format(path=path, allowed=self.allowed()))
         for name in items:
             self.options.check(name, path)
         return items[0] if len(items) == 1 else tuple(items)
@@ -326,20 +347,26 @@ class Setting:
 
     ``live``: changing it while training runs keeps the weights (the app and
     the trainer rely on this). ``log_scale``: it moves in multiples, not steps
-    (learning rates).
+    (learning rates). ``help_message`` is the help as declared (English, marked
+    with ``N_``); ``help`` is it in the current language.
     """
 
     section: str
     key: str
     rule: Rule[Any]
     default: Any
-    help: str
+    help_message: str
     live: bool = False
     log_scale: bool = False
 
     @property
     def path(self) -> str:
         return f"{self.section}.{self.key}"
+
+    @property
+    def help(self) -> str:
+        """The help in the current language."""
+        return _(self.help_message)
 
     def check(self, value: object) -> Any:
         return self.rule.check(value, self.path)
@@ -360,7 +387,8 @@ class _Declared:
 
 
 def setting(rule: Rule[Any], default: T, help: str, *, live: bool = False, log_scale: bool = False) -> T:
-    """Declare a field of a ``Section`` dataclass: its rule, default and help, once."""
+    """Declare a field of a ``Section`` dataclass: its rule, default and help, once
+    (``help`` marked with ``N_``: ``Setting.help`` translates it when shown)."""
     declared = _Declared(rule, help, live, log_scale)
     declared_field: T = dataclasses.field(default=default, metadata={"setting": declared})
     return declared_field

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,8 +25,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header
 from textual.worker import Worker, WorkerState
 
-from ..config import SPECS, Config, ConfigError
-from ..io.presets import list_presets, load_preset
+from ..config import SPECS, Config
+from ..i18n import N_, _
+from ..lessons import Lesson
 from ..session.process import SessionProcess
 from ..session.protocol import (
     Command, Event, Notice, Reset, ResumeSession, SetAutosave, SetFocus, SetGrid, SetLive, Snapshot,
@@ -39,24 +39,27 @@ from .messages import NoticeReceived, SettingChanged, SettingRefused, SnapshotRe
 from .screens.help import HelpScreen
 from .bindings import BINDINGS, DEFAULT_PACE
 from .run_actions import RunActions
+from .memory import TRIM_SECONDS, release_free_memory
+from .opening import OpenActions
 from .saving import SaveActions
 from .settings_panel import SettingsPanel
 from .status import StatusLine
 from .widgets import DecisionGrid, GradientChart, LossChart, NetworkView, WeightHistogram
+from .widgets.lesson_panel import LessonPanel
 
-SETTINGS_HINT = (
+SETTINGS_HINT = N_(
     "In the settings: Tab moves, Enter applies a value, space plays (not inside a text field), "
     "Esc goes back to the playground."
 )
 
 RESET_REASONS = {
-    "data": "Reset: the data changed.",
-    "network": "Reset: the architecture changed.",
-    "training": "Reset: {key} changed.",
+    "data": N_("Reset: the data changed."),
+    "network": N_("Reset: the architecture changed."),
+    "training": N_("Reset: {key} changed."),
 }
 
 
-class PlaygroundApp(RunActions, SaveActions):
+class PlaygroundApp(OpenActions, RunActions, SaveActions):
     TITLE = "tui-nn"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PlaygroundCommands}
@@ -66,12 +69,13 @@ class PlaygroundApp(RunActions, SaveActions):
 
     def __init__(self, config: Config, *, fps: float = 10.0, pace: float | None = DEFAULT_PACE,
                  autosave: tuple[Path, float] | None = None, resume: str | None = None,
-                 offer: SessionSummary | None = None) -> None:
+                 offer: SessionSummary | None = None, lesson: Lesson | None = None) -> None:
         """``autosave``: (file, seconds) to save the session to while training;
         ``resume``: a session file to start from; ``offer``: an autosaved run to
-        offer to continue."""
+        offer to continue; ``lesson``: the lesson whose preset ``config`` is."""
         super().__init__()
         self.config = config
+        self.lesson = lesson
         self.autosave, self.offer = autosave, offer
         self.start_weights = config.weights
         self.fps = fps
@@ -93,8 +97,10 @@ class PlaygroundApp(RunActions, SaveActions):
         self.network_view, self.grid = NetworkView(id="network"), DecisionGrid(id="grid")
         self.loss_chart, self.gradient_chart = LossChart(id="loss"), GradientChart(id="gradient-chart")
         self.weight_histogram, self.status = WeightHistogram(id="weights"), StatusLine("Starting…", id="status")
+        self.lesson_panel = LessonPanel(self.lesson, id="lesson")
         yield Header(show_clock=False, icon="◉")
         with Horizontal(id="body"):
+            yield self.lesson_panel
             yield self.settings
             with Vertical(id="main"):
                 with Horizontal(id="top"):
@@ -116,6 +122,12 @@ class PlaygroundApp(RunActions, SaveActions):
 
     def on_mount(self) -> None:
         self.sub_title = self.config.name
+        self.translate_bindings()
+        self.set_interval(TRIM_SECONDS, release_free_memory, name="release memory")
+        if self.lesson is not None:
+            self.screen.add_class("-lesson")
+            self.sub_title = _("Lesson {number}: {title}").format(number=self.lesson.number,
+                                                                   title=_(self.lesson.title))
         self._start_relay()
         self.network_view.focus()
         self.call_after_refresh(self._sync_grid)
@@ -124,11 +136,11 @@ class PlaygroundApp(RunActions, SaveActions):
             self._send(SetAutosave(str(self.autosave[0]), self.autosave[1]))
         if self.offer is not None:
             offer = self.offer
-            detail = (f"{offer.config.name}, epoch {offer.epoch}, autosaved {offer.age_seconds / 60:.0f} min ago "
-                      f"({offer.path})")
-            self.push_screen(ChoiceDialog("Continue the run you left?", detail, [
-                ("c", "continue it, exactly where it stopped", "continue"),
-                ("n", "start afresh (the autosave is discarded)", "fresh"),
+            detail = _("{name}, epoch {epoch}, autosaved {minutes} min ago ({path})").format(
+                name=offer.config.name, epoch=offer.epoch, minutes=f"{offer.age_seconds / 60:.0f}", path=offer.path)
+            self.push_screen(ChoiceDialog(_("Continue the run you left?"), detail, [
+                ("c", _("continue it, exactly where it stopped"), "continue"),
+                ("n", _("start afresh (the autosave is discarded)"), "fresh"),
             ], cancel="fresh"), self._offer_answered)
 
     def _offer_answered(self, answer: str | None) -> None:
@@ -209,23 +221,23 @@ class PlaygroundApp(RunActions, SaveActions):
             return
         if event.state == WorkerState.SUCCESS and not self._exiting:
             self.status.say(
-                "⚠ The training process ended. Press r to start again."
+                "⚠ " + _("The training process ended. Press r to start again.")
             )
             self._stop_session(exiting=False)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.status.say(
-                f"⚠ Training stopped by an error: {type(error).__name__}: {error}. "
-                "Press r to start again."
+                "⚠ " + _("Training stopped by an error: {error}. Press r to start again.").format(
+                    error=f"{type(error).__name__}: {error}")
             )
-            self.notify(f"Training error: {error}", severity="error")
+            self.notify(_("Training error: {error}").format(error=error), severity="error")
             self._stop_session(exiting=False)
 
     # ---- settings -------------------------------------------------------------
     @on(SettingChanged)
     def _setting_changed(self, message: SettingChanged) -> None:
         spec = SPECS[message.path]
-        reason = RESET_REASONS[spec.section].format(key=spec.path)
+        reason = _(RESET_REASONS[spec.section]).format(key=spec.path)
         self._apply_config(message.config, reason=reason,
                            live_path=spec.path if spec.live else None)
 
@@ -236,12 +248,12 @@ class PlaygroundApp(RunActions, SaveActions):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Keys mean something else in the settings form: say how to get back.
         in_form = any(isinstance(w, SettingsPanel) for w in event.widget.ancestors_with_self)
-        self.status.set_hint(SETTINGS_HINT if in_form else "")
+        self.status.set_hint(_(SETTINGS_HINT) if in_form else "")
 
     @on(SettingRefused)
     def _setting_refused(self, message: SettingRefused) -> None:
-        self.notify(message.reason, title="Value refused", severity="error")
-        self.status.say(f"Refused: {message.reason}")
+        self.notify(message.reason, title=_("Value refused"), severity="error")
+        self.status.say(_("Refused: {reason}").format(reason=message.reason))
 
     def _set_config(self, config: Config, *, reason: str, live_path: str | None = None) -> None:
         """Apply a config change made by a key or a command, not the form."""
@@ -261,27 +273,17 @@ class PlaygroundApp(RunActions, SaveActions):
     def palette_commands(self) -> list[PaletteEntry]:
         """The command palette's entries (see commands.py)."""
         items: list[PaletteEntry] = [
-            ("Save set-up as preset", "Write the current settings to a TOML preset file", self.action_save_preset),
-            ("Save model", "Write the weights and settings to an .npz model file", self.action_save_model),
-            ("Export data", "Write the data set as the network sees it to CSV", self.action_export_data),
-            ("Save screenshot", "Save the screen as an SVG image", self.action_save_screenshot),
-            ("Save session", "The whole run, to continue later exactly where it stopped", self.action_save_session),
-            ("Resume session", "Continue a saved session where it stopped", self.action_resume_session),
-            ("Toggle log scale", "Loss chart on a logarithmic axis", self.action_toggle_log),
+            (_("Save set-up as preset"), _("Write the current settings to a TOML preset file"),
+             self.action_save_preset),
+            (_("Save model"), _("Write the weights and settings to an .npz model file"), self.action_save_model),
+            (_("Export data"), _("Write the data set as the network sees it to CSV"), self.action_export_data),
+            (_("Save screenshot"), _("Save the screen as an SVG image"), self.action_save_screenshot),
+            (_("Save session"), _("The whole run, to continue later exactly where it stopped"),
+             self.action_save_session),
+            (_("Resume session"), _("Continue a saved session where it stopped"), self.action_resume_session),
+            (_("Toggle log scale"), _("Loss chart on a logarithmic axis"), self.action_toggle_log),
         ]
-        for p in list_presets():
-            items.append((f"Load preset: {p.name}", p.description, partial(self.load_preset, p.name)))
-        return items
-
-    def load_preset(self, name: str) -> None:
-        try:
-            config = load_preset(name)
-        except ConfigError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.sub_title = config.name
-        self.start_weights = config.weights
-        self._set_config(config, reason=f"Loaded preset {config.name}.")
+        return items + self.open_commands()
 
     # ---- actions ----------------------------------------------------------------
     def _send(self, command: Command) -> None:
@@ -309,6 +311,14 @@ class PlaygroundApp(RunActions, SaveActions):
     def action_focus_main(self) -> None:
         self.network_view.focus()
 
+    async def redraw_all(self) -> None:
+        """Build every panel again (a language switch): the run goes on in its process."""
+        await self.recompose()
+        self.network_view.focus()
+        if self.snapshot is not None:
+            self.post_message(SnapshotReady(self.snapshot))
+        self.call_after_refresh(self._sync_grid)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Textual's own "Screenshot" saves to a fixed place and failed here; the
         # palette's "Save screenshot" asks where and works.
@@ -323,9 +333,10 @@ class PlaygroundApp(RunActions, SaveActions):
     async def action_quit(self) -> None:
         unsaved = self.snapshot.run.unsaved_epochs if self.snapshot is not None else 0
         if unsaved and self.session is not None:
-            self.push_screen(ChoiceDialog(f"Quit? {unsaved} epochs of training are not saved.", "", [
-                ("s", "save the session, then quit", "save"),
-                ("q", "quit without saving", "quit"),
+            self.push_screen(ChoiceDialog(_("Quit? {count} epochs of training are not saved.").format(
+                count=unsaved), "", [
+                ("s", _("save the session, then quit"), "save"),
+                ("q", _("quit without saving"), "quit"),
             ]), self._quit_answered)
             return
         self._quit()

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from ..config import Config, Weights
+from ..i18n import _
 from ..session.protocol import Command, SetPace, Step, StepBatch, Toggle
 from .bindings import LEARNING_RATES, PACES, pace_words
 
@@ -50,18 +51,22 @@ class RunActions(App[None]):
         """New random weights: the next draw of the initialiser, same data."""
         draw = (self.config.network.init_seed + 1) % 2**32
         config = replace(self.config.with_value("network.init_seed", draw), weights=None)
-        self._set_config(config, reason=f"New weights: draw {draw} (network.init_seed = {draw}); R goes back.")
+        self._set_config(config, reason=_("New weights: draw {draw} (network.init_seed = {draw}); R goes back.").format(
+            draw=draw))
 
     def action_restore(self) -> None:
         """Back to where the run started: the seed's first weights, or hand-set ones."""
         config = replace(self.config.with_value("network.init_seed", 0), weights=self.start_weights)
-        what = "the preset's hand-set weights" if self.start_weights else "the seed's first weights"
-        self._set_config(config, reason=f"Back to {what} (network.init_seed = 0).")
+        if self.start_weights:
+            reason = _("Back to the preset's hand-set weights (network.init_seed = 0).")
+        else:
+            reason = _("Back to the seed's first weights (network.init_seed = 0).")
+        self._set_config(config, reason=reason)
 
     def action_regenerate(self) -> None:
         seed = (self.config.training.seed + 1) % (2**32)
         config = self.config.with_value("training.seed", seed)
-        self._set_config(config, reason=f"New data (seed {seed}).")
+        self._set_config(config, reason=_("New data (seed {seed}).").format(seed=seed))
 
     def _move_lr(self, direction: int) -> None:
         lr = self.config.training.learning_rate
@@ -85,7 +90,7 @@ class RunActions(App[None]):
         i = PACES.index(self.pace) if self.pace in PACES else PACES.index(30.0)
         self.pace = PACES[min(max(i + direction, 0), len(PACES) - 1)]
         self._send(SetPace(self.pace))
-        self.sub_title = f"{self.config.name} · pace {pace_words(self.pace)}"
+        self.sub_title = _("{name} · pace {pace}").format(name=self.config.name, pace=pace_words(self.pace))
 
     def action_pace_up(self) -> None:
         self._move_pace(+1)

@@ -18,6 +18,7 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 
 from ..config import Config
+from ..i18n import _
 from ..io.files import write_text_atomic
 from ..rules import printable
 from ..session.protocol import Command, ExportData, ResumeSession, SaveModel, SaveSession
@@ -56,24 +57,25 @@ class SaveActions(App[None]):
         try:
             write_text_atomic(path, text)
         except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror}", severity="error")
+            self.notify(_("Cannot write {path}: {error}").format(path=path, error=exc.strerror), severity="error")
             return
         self.notify(done)
 
     def action_save_preset(self) -> None:
         def save(path: str) -> None:
-            config = replace(self.config, name=Path(path).stem,
-                             description=self.config.description or f"Saved from tui-nn ({self.config.name})")
-            self._write(path, config.to_toml(), f"Preset saved to {path}: open it with `tui-nn {path}`")
+            description = self.config.description or _("Saved from tui-nn ({name})").format(name=self.config.name)
+            config = replace(self.config, name=Path(path).stem, description=description)
+            self._write(path, config.to_toml(), _("Preset saved to {path}: open it with `tui-nn {path}`").format(
+                path=path))
 
-        self._ask_path("Save the set-up as a preset (TOML):", f"{safe_stem(self.config.name)}-mine.toml", save)
+        self._ask_path(_("Save the set-up as a preset (TOML):"), f"{safe_stem(self.config.name)}-mine.toml", save)
 
     def action_save_model(self) -> None:
-        self._ask_path("Save the model (.npz):", f"{safe_stem(self.config.name)}.npz",
+        self._ask_path(_("Save the model (.npz):"), f"{safe_stem(self.config.name)}.npz",
                        lambda path: self._send(SaveModel(path)))
 
     def action_export_data(self) -> None:
-        self._ask_path("Export the data (CSV):", f"{safe_stem(self.config.name)}-data.csv",
+        self._ask_path(_("Export the data (CSV):"), f"{safe_stem(self.config.name)}-data.csv",
                        lambda path: self._send(ExportData(path)))
 
     def action_save_session(self, then: Callable[[], object] | None = None) -> None:
@@ -83,13 +85,14 @@ class SaveActions(App[None]):
             if then is not None:
                 then()
 
-        self._ask_path("Save the session (.npz), to resume it later:", f"{safe_stem(self.config.name)}-session.npz",
-                       save)
+        self._ask_path(_("Save the session (.npz), to resume it later:"),
+                       f"{safe_stem(self.config.name)}-session.npz", save)
 
     def action_resume_session(self) -> None:
-        self._ask_path("Resume a saved session (.npz):", f"{safe_stem(self.config.name)}-session.npz",
+        self._ask_path(_("Resume a saved session (.npz):"), f"{safe_stem(self.config.name)}-session.npz",
                        lambda path: self._send(ResumeSession(path)))
 
     def action_save_screenshot(self) -> None:
-        self._ask_path("Save a screenshot (SVG):", f"{safe_stem(self.config.name)}.svg",
-                       lambda path: self._write(path, self.export_screenshot(), f"Screenshot saved to {path}"))
+        self._ask_path(_("Save a screenshot (SVG):"), f"{safe_stem(self.config.name)}.svg",
+                       lambda path: self._write(path, self.export_screenshot(),
+                                                _("Screenshot saved to {path}").format(path=path)))

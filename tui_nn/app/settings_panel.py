@@ -23,30 +23,75 @@ from textual.widgets.selection_list import Selection
 
 from ..config import SPECS, Config, ConfigError, Setting, format_value, hyperparameter_paths, optimizer_fields
 from ..data import DATASETS
+from ..i18n import N_, _
 from ..rules import Flag, Options, PerLayer, Text
 from ..rules import Selection as SelectionRule
 from .messages import SettingChanged, SettingRefused
+from .widgets.language import FollowsLanguage
 
 
 def tabs() -> dict[str, tuple[str, ...]]:
-    """Which fields each tab shows, in order. Batch size sits with the data as in
-    TensorFlow Playground; every optimizer hyperparameter the registry declares
+    """Which fields each tab shows, in order (by the tab's title in English, which
+    names its id; ``_(title)`` is what the tab says). Batch size sits with the data
+    as in TensorFlow Playground; every optimizer hyperparameter the registry declares
     follows the optimizer's other settings."""
     return {
-        "Data": (
+        N_("Data"): (
             "data.dataset", "data.points", "data.noise", "data.train_ratio",
             "training.batch_size", "training.shuffle", "data.features", "data.csv", "data.target",
         ),
-        "Network": (
+        N_("Network"): (
             "network.hidden", "network.activation", "network.output", "network.loss",
             "network.init", "network.init_seed", "network.leaky_slope",
         ),
-        "Training": (
+        N_("Training"): (
             "training.optimizer", "training.learning_rate", "training.regularization",
             "training.regularization_rate", "training.dropout", "training.batch_norm",
             *hyperparameter_paths(), "training.seed", "training.epochs",
         ),
     }
+
+
+# Each setting's label in the form (the label column is 14 cells wide: a longer
+# label wraps between words). A setting missing here (a hyperparameter an
+# optimizer registers later) is labelled by its key.
+LABELS = {
+    "data.dataset": N_("dataset"), "data.points": N_("points"), "data.noise": N_("noise"),
+    "data.train_ratio": N_("train ratio"), "training.batch_size": N_("batch size"),
+    "training.shuffle": N_("shuffle"), "data.features": N_("features"), "data.csv": N_("CSV file"),
+    "data.target": N_("target"), "network.hidden": N_("hidden"), "network.activation": N_("activation"),
+    "network.output": N_("output"), "network.loss": N_("loss"), "network.init": N_("init"),
+    "network.init_seed": N_("init seed"), "network.leaky_slope": N_("leaky slope"),
+    "training.optimizer": N_("optimizer"), "training.learning_rate": N_("learning rate"),
+    "training.regularization": N_("regularization"), "training.regularization_rate": N_("regularization rate"),
+    "training.dropout": N_("dropout"), "training.batch_norm": N_("batch norm"), "training.seed": N_("seed"),
+    "training.epochs": N_("epochs"), "training.momentum": N_("momentum"),
+}
+
+
+# The form's buttons: (words, tooltip) by id.
+BUTTONS = {
+    "add-layer": (N_("+ layer"), N_("Add a hidden layer (copies the last one's size)")),
+    "remove-layer": (N_("- layer"), N_("Remove the last hidden layer")),
+    "regenerate": (N_("Regenerate (g)"), N_("Draw new data with the next seed and reset")),
+}
+
+
+def _button(wid: str) -> Button:
+    words, tip = BUTTONS[wid]
+    button = Button(_(words), id=wid)
+    button.tooltip = _(tip)
+    return button
+
+
+def label(spec: Setting) -> str:
+    """The form's label for ``spec``, in the current language."""
+    declared = LABELS.get(spec.path)
+    return _(declared) if declared else spec.key.replace("_", " ")
+
+
+def tooltip(spec: Setting) -> str:
+    return _("{path}: {help}. Allowed: {allowed}.").format(path=spec.path, help=spec.help, allowed=spec.allowed())
 
 
 def widget_id(path: str) -> str:
@@ -68,7 +113,7 @@ class SpecValidator(Validator):
         return self.success()
 
 
-class SettingsPanel(VerticalScroll):
+class SettingsPanel(FollowsLanguage, VerticalScroll):
     """Three tabs of settings; edits become SettingChanged messages."""
 
     def __init__(self, config: Config, *, id: str | None = None) -> None:
@@ -81,36 +126,30 @@ class SettingsPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         with TabbedContent(id="settings-tabs"):
             for title, paths in self._tabs.items():
-                with TabPane(title, id=f"tab-{title.lower()}"):
+                with TabPane(_(title), id=f"tab-{title.lower()}"):
                     for path in paths:
                         yield from self._field(SPECS[path])
                     if title == "Network":
                         with Horizontal(classes="buttons"):
-                            add = Button("+ layer", id="add-layer")
-                            add.tooltip = "Add a hidden layer (copies the last one's size)"
-                            remove = Button("- layer", id="remove-layer")
-                            remove.tooltip = "Remove the last hidden layer"
-                            yield add
-                            yield remove
+                            yield _button("add-layer")
+                            yield _button("remove-layer")
                     if title == "Data":
-                        regenerate = Button("Regenerate (g)", id="regenerate")
-                        regenerate.tooltip = "Draw new data with the next seed and reset"
-                        yield regenerate
+                        yield _button("regenerate")
 
     def _field(self, spec: Setting) -> ComposeResult:
         """One labelled control on one line (the feature list below its label)."""
         wid = widget_id(spec.path)
-        tooltip = f"{spec.path}: {spec.help}. Allowed: {spec.allowed()}."
-        label = Label(spec.key.replace("_", " "), classes="field-label")
-        label.tooltip = tooltip
+        tip = tooltip(spec)
+        name = Label(label(spec), classes="field-label", id=f"{wid}-label")
+        name.tooltip = tip
         control = _control(spec, self.config.get(spec.path), wid, self.config)
         if isinstance(control, Select):
             self._options[spec.path] = _select_options(spec, self.config.get(spec.path), self.config)
-        control.tooltip = tooltip
+        control.tooltip = tip
         listed = isinstance(spec.rule, SelectionRule)
         row = Vertical if listed else Horizontal
         with row(classes="field", id=f"{wid}-row"):
-            yield label
+            yield name
             yield control
             if listed:
                 # The list's ticks differ only by colour; say it in words too
@@ -119,6 +158,25 @@ class SettingsPanel(VerticalScroll):
 
     def on_mount(self) -> None:
         self._update_visibility()
+
+    def language_changed(self) -> None:
+        """Every label, tab title, button, tooltip and list entry in the current language."""
+        tabbed = self.query_one("#settings-tabs", TabbedContent)
+        for title, paths in self._tabs.items():
+            tabbed.get_tab(f"tab-{title.lower()}").label = _(title)
+            for path in paths:
+                spec = SPECS[path]
+                wid = widget_id(path)
+                name = self.query_one(f"#{wid}-label", Label)
+                name.update(label(spec))
+                name.tooltip = self.query_one(f"#{wid}").tooltip = tooltip(spec)
+                control = self.query_one(f"#{wid}")
+                if isinstance(control, Input) and isinstance(spec.rule, Text):
+                    control.placeholder = spec.allowed()
+        for wid, (words, tip) in BUTTONS.items():
+            button = self.query_one(f"#{wid}", Button)
+            button.label, button.tooltip = _(words), _(tip)
+        self.sync(self.config)  # the lists' words ("auto: sigmoid") and the features' summary
 
     # ---- keeping the form in step with the config ---------------------------
     def sync(self, config: Config) -> None:
@@ -259,7 +317,7 @@ def _select_options(spec: Setting, value: Any, config: Config) -> list[tuple[str
     if isinstance(rule, PerLayer):
         options = [(n, n) for n in rule.options.names()]
         if isinstance(value, tuple):
-            options.append((f"per layer: {','.join(value)}", ",".join(value)))
+            options.append((_("per layer: {names}").format(names=",".join(value)), ",".join(value)))
         return options
     assert isinstance(rule, Options)
     options = [(c, c) for c in rule.names()]
@@ -268,7 +326,7 @@ def _select_options(spec: Setting, value: Any, config: Config) -> list[tuple[str
             resolved = config.output_and_loss()
         except (ConfigError, KeyError):
             return options  # a CSV's task is known only once it is read
-        options[0] = (f"auto: {resolved[0 if spec.path == 'network.output' else 1]}", "auto")
+        options[0] = (_("auto: {name}").format(name=resolved[0 if spec.path == "network.output" else 1]), "auto")
     return options
 
 
@@ -294,7 +352,7 @@ def _control(spec: Setting, value: Any, wid: str, config: Config) -> Widget:
 
 
 def _using(names: Iterable[str]) -> str:
-    return "using: " + ", ".join(names)
+    return _("using: {names}").format(names=", ".join(names))
 
 
 def _with_hidden(config: Config, hidden: list[int]) -> Config:
@@ -311,6 +369,6 @@ def _with_hidden(config: Config, hidden: list[int]) -> Config:
 def _path_of(wid: str | None) -> str | None:
     if not wid or not wid.startswith("f-"):
         return None
-    section, _, key = wid[2:].partition("-")
+    section, _dash, key = wid[2:].partition("-")
     path = f"{section}.{key.replace('-', '_')}"
     return path if path in SPECS else None

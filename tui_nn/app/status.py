@@ -9,12 +9,19 @@ import math
 from rich.text import Text
 from textual.widgets import Static
 
+from ..i18n import N_, _
 from ..session.protocol import RunState, Snapshot
 from .bindings import pace_words
+from .widgets.language import FollowsLanguage
 
-__all__ = ["StatusLine", "describe", "figures"]
+__all__ = ["STATE_WORDS", "StatusLine", "describe", "figures"]
 
 ICONS = {RunState.RUNNING: "▶", RunState.PAUSED: "⏸", RunState.DIVERGED: "⚠", RunState.FINISHED: "■"}
+# The state as the status line says it (in capitals where the language has them).
+STATE_WORDS = {
+    RunState.PAUSED: N_("PAUSED"), RunState.RUNNING: N_("RUNNING"), RunState.FINISHED: N_("FINISHED"),
+    RunState.DIVERGED: N_("DIVERGED"), RunState.ERROR: N_("ERROR"),
+}
 
 
 def figures(snap: Snapshot) -> str:
@@ -22,20 +29,24 @@ def figures(snap: Snapshot) -> str:
     run = snap.run
     state = run.state
     last = snap.last
-    parts = [f"{ICONS.get(state, '•')} {state.upper()}", f"epoch {snap.epoch}"]
+    word = _(STATE_WORDS[state]) if state in STATE_WORDS else state.upper()
+    parts = [f"{ICONS.get(state, '•')} {word}", _("epoch {epoch}").format(epoch=snap.epoch)]
     done, total = run.batch
     if done:
-        parts.append(f"batch {done}/{total}")
+        parts.append(_("batch {done}/{total}").format(done=done, total=total))
     if state == RunState.RUNNING:
-        parts.append(f"{run.epochs_per_second:,.0f} epochs/s")
+        speed = run.epochs_per_second
+        parts.append(_("{speed} epochs/s").format(speed=f"{speed:.1f}" if 0 < speed < 10 else f"{speed:,.0f}"))
     if math.isfinite(last.train_loss):
-        parts.append(f"loss {last.train_loss:.4f} / {last.test_loss:.4f}")
+        parts.append(_("loss {train} / {test}").format(train=f"{last.train_loss:.4f}",
+                                                        test=f"{last.test_loss:.4f}"))
     if snap.metric_name == "accuracy":
-        parts.append(f"acc {last.train_metric:.1%} / {last.test_metric:.1%}")
+        parts.append(_("acc {train} / {test}").format(train=f"{last.train_metric:.1%}",
+                                                       test=f"{last.test_metric:.1%}"))
     else:
         parts.append(f"rmse {last.train_metric:.4g} / {last.test_metric:.4g}")
-    parts.append(f"lr {run.learning_rate:g}")
-    parts.append(f"pace {pace_words(run.pace)}")
+    parts.append(_("lr {rate}").format(rate=f"{run.learning_rate:g}"))
+    parts.append(_("pace {pace}").format(pace=pace_words(run.pace)))
     return " · ".join(parts)
 
 
@@ -46,7 +57,7 @@ def describe(snap: Snapshot) -> tuple[str, str]:
     return figures(snap), note
 
 
-class StatusLine(Static):
+class StatusLine(FollowsLanguage, Static):
     """State and figures, then the note or advice (wrapped, in full); a hint of
     the app's own (e.g. how to leave the settings) comes after."""
 
@@ -54,8 +65,17 @@ class StatusLine(Static):
         super().__init__(content, id=id)
         self._figures, self._note, self.hint = "", "", ""
         self._advice = False
+        self._snap: Snapshot | None = None
+
+    def language_changed(self) -> None:
+        # The figures' words now; the note comes in the new language with the
+        # trainer's next snapshot.
+        if self._snap is not None:
+            self._figures = figures(self._snap)
+            self._redraw()
 
     def show(self, snap: Snapshot) -> None:
+        self._snap = snap
         self._figures, self._note = describe(snap)
         self._advice = bool(snap.advice) or snap.run.state == RunState.DIVERGED
         self.set_class(snap.run.state == RunState.DIVERGED, "-diverged")

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
 from ..config import FIELDS, Config, ConfigError, format_value
+from ..i18n import LANGUAGES, N_, _, set_language
 from ..rules import printable
 from ..data import DataError
 from ..io.presets import DEFAULT_PRESET, list_presets, load_preset
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..training import RunResult, Trainer
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
-COMMANDS = ("train", "data", "presets")
+COMMANDS = ("train", "data", "presets", "compare", "lessons")
 
 
 class BadInput(Exception):
@@ -32,40 +33,48 @@ class _Parser(argparse.ArgumentParser):
     """argparse with the one-line error the rest of the CLI gives."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"tui-nn: error: {message} (see tui-nn --help)", file=sys.stderr)
+        print("tui-nn: " + _("error: {message} (see tui-nn --help)").format(message=message), file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _settings_help() -> str:
-    lines = ["settings for --set (section.key=value):"]
+    lines = [_("settings for --set (section.key=value):")]
     for f in FIELDS:
-        shown = format_value(f.default) or "(empty)"
-        lines.append(f"  {f.path:<30} {f.help} [{f.allowed()}; default {shown}]")
+        shown = format_value(f.default) or _("(empty)")
+        lines.append(f"  {f.path:<30} {_(f.help)} [" + _("{allowed}; default {default}").format(
+            allowed=f.allowed(), default=shown) + "]")
     return "\n".join(lines)
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("preset", nargs="?", default=DEFAULT_PRESET,
-                   help=f"a built-in preset name or a .toml file (default: {DEFAULT_PRESET})")
-    p.add_argument("--seed", type=int, help="override training.seed")
-    p.add_argument("--data", metavar="FILE.csv", help="train on your own CSV (with --target)")
-    p.add_argument("--target", metavar="COLUMN", help="the CSV column to predict")
+                   help=_("a built-in preset name or a .toml file (default: {preset})").format(preset=DEFAULT_PRESET))
+    p.add_argument("--seed", type=int, help=_("override training.seed"))
+    p.add_argument("--data", metavar="FILE.csv", help=_("train on your own CSV (with --target)"))
+    p.add_argument("--target", metavar="COLUMN", help=_("the CSV column to predict"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
-                   help="override a setting, e.g. --set training.learning_rate=0.1 (repeatable)")
+                   help=_("override a setting, e.g. --set training.learning_rate=0.1 (repeatable)"))
+    p.add_argument("--lang", choices=tuple(LANGUAGES), help=_("the language of every text (default: the locale's)"))
+
+
+_COMMAND_LIST = (
+    ("tui-nn [PRESET]", N_("open the playground (default preset: spiral)")),
+    ("tui-nn --lesson N", N_("open lesson N (1 to 13) with its text")),
+    ("tui-nn lessons [ID]", N_("list the lessons, or print one")),
+    ("tui-nn train PRESET ...", N_("train without a screen and report")),
+    ("tui-nn compare PRESET --vary K=A,B", N_("runs side by side, one setting varied")),
+    ("tui-nn data PRESET --out FILE.csv", N_("write the data as the network sees it")),
+    ("tui-nn presets", N_("list the built-in presets")),
+    ("--lang en|ko", N_("the language (default: the locale's)")),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tui-nn",
-        description="A neural-network playground for the terminal.",
+        description=_("A neural-network playground for the terminal."),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=(
-            "commands:\n"
-            "  tui-nn [PRESET]          open the playground (default preset: spiral)\n"
-            "  tui-nn train PRESET ...  train without a screen and report\n"
-            "  tui-nn data PRESET --out FILE.csv   write the data as the network sees it\n"
-            "  tui-nn presets           list the built-in presets\n"
-        ),
+        epilog=_("commands:") + "\n" + "".join(f"  {usage:<36} {_(what)}\n" for usage, what in _COMMAND_LIST),
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser(
@@ -85,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(data)
     data.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     sub.add_parser("presets", help="list the built-in presets")
+    from .compare_cmd import add_compare_parser
+
+    add_compare_parser(sub)
+    from .lessons_cmd import add_lessons_parser
+
+    add_lessons_parser(sub)
     return parser
 
 
@@ -102,16 +117,45 @@ def _config_from(args: argparse.Namespace) -> Config:
     return cfg.with_overrides(overrides)
 
 
+def _language(argv: list[str]) -> list[str]:
+    """Sets the language from ``--lang CODE`` (anywhere) or the locale; ``argv`` without it."""
+    code = None
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--lang" and i + 1 < len(argv):
+            code, i = argv[i + 1], i + 2
+            continue
+        if arg.startswith("--lang="):
+            code = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    try:
+        set_language(code)
+    except ValueError:
+        set_language(None)
+        raise BadInput(_("--lang {code!r}: allowed are {allowed}").format(code=code, allowed=", ".join(LANGUAGES)))
+    return rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        argv = _language(argv)
+    except BadInput as exc:
+        print(f"tui-nn: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if argv and argv[0] in COMMANDS or any(a in ("-h", "--help") for a in argv[:1]):
         args = build_parser().parse_args(argv)
     else:
         app_parser = _Parser(prog="tui-nn", add_help=False)
         _add_run_options(app_parser)
-        app_parser.add_argument("--resume", metavar="SESSION.npz", help="continue a saved session")
+        app_parser.add_argument("--resume", metavar="SESSION.npz", help=_("continue a saved session"))
         app_parser.add_argument("--autosave", type=float, default=60.0, metavar="SECONDS",
-                                help="save the session every SECONDS while training (0: never)")
+                                help=_("save the session every SECONDS while training (0: never)"))
+        app_parser.add_argument("--lesson", metavar="N|ID", help=_("open a lesson: its preset and its text"))
         args = app_parser.parse_args(argv)
         args.command = "app"
     try:
@@ -121,10 +165,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_train(args)
         if args.command == "data":
             return cmd_data(args)
+        if args.command == "compare":
+            from .compare_cmd import cmd_compare
+
+            return cmd_compare(args, summary_dict)
+        if args.command == "lessons":
+            from .lessons_cmd import cmd_lessons
+
+            return cmd_lessons(args)
         return cmd_app(args)
     except (ConfigError, DataError, BadInput) as exc:
         # One line, whatever a file put in it (newlines, escape sequences).
-        print(f"tui-nn: error: {printable(str(exc))}", file=sys.stderr)
+        print("tui-nn: " + _("error: {message}").format(message=printable(str(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -143,6 +195,16 @@ def cmd_app(args: argparse.Namespace) -> int:
     from ..io.session_files import autosave_path, session_summary
     from ..training import build_dataset_for
 
+    lesson = None
+    if args.lesson:
+        from ..lessons import get_lesson
+
+        try:
+            lesson = get_lesson(int(args.lesson) if args.lesson.isdigit() else args.lesson)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        if args.preset == DEFAULT_PRESET:
+            args.preset = lesson.preset
     # Bad input fails here, before the screen changes: the settings and the data.
     try:
         config = session_summary(args.resume).config if args.resume else _config_from(args)
@@ -158,7 +220,7 @@ def cmd_app(args: argparse.Namespace) -> int:
             autosave[0].unlink(missing_ok=True)
     from ..app import run_app  # the UI is imported only when it is wanted
 
-    run_app(config, autosave=autosave, resume=args.resume, offer=offer)
+    run_app(config, autosave=autosave, resume=args.resume, offer=offer, lesson=lesson)
     return EXIT_OK
 
 
@@ -171,12 +233,12 @@ def cmd_data(args: argparse.Namespace) -> int:
     from ..io.data_csv import write_data_csv
     from ..training.targets import Targets
 
-    output, _ = config.output_and_loss(ds.task)
+    output, _loss = config.output_and_loss(ds.task)
     try:
         out = write_data_csv(ds, Targets(ds, get_activation(output)), args.out)
     except OSError as exc:
-        raise BadInput(f"cannot write {args.out}: {exc.strerror}") from None
-    print(f"wrote {len(ds.X_train) + len(ds.X_test)} rows to {out}", file=sys.stderr)
+        raise BadInput(_("cannot write {path}: {reason}").format(path=args.out, reason=exc.strerror)) from None
+    print(_("wrote {rows} rows to {path}").format(rows=len(ds.X_train) + len(ds.X_test), path=out), file=sys.stderr)
     return EXIT_OK
 
 
@@ -189,10 +251,10 @@ def _trainer_for(args: argparse.Namespace) -> tuple["Trainer", int]:
     try:
         if args.resume:
             if args.load or args.overrides or args.data or args.seed is not None:
-                raise BadInput("--resume continues a session as it was saved: no --load, --set, --data or --seed")
+                raise BadInput(_("--resume continues a session as it was saved: no --load, --set, --data or --seed"))
             from ..io.session_files import load_session
 
-            trainer, _ = load_session(args.resume, track_layers=False)
+            trainer, _summary = load_session(args.resume, track_layers=False)
             return trainer, args.epochs if args.epochs is not None else trainer.config.training.epochs
         cfg = _config_from(args)
         trainer = Trainer(cfg)
@@ -220,7 +282,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             try:
                 save(path, trainer)
             except OSError as exc:
-                raise BadInput(f"cannot write {printable(path)}: {exc.strerror}") from None
+                raise BadInput(_("cannot write {path}: {reason}").format(path=printable(path), reason=exc.strerror)) \
+                    from None
     if args.json:
         print(json.dumps(summary_dict(trainer, result), allow_nan=False))
     else:
@@ -245,10 +308,10 @@ def _check_same_model(saved: Config, cfg: Config, source: str) -> None:
     for path in ("network.hidden", "network.activation", "network.output", "network.loss",
                  "data.dataset", "data.features", "training.batch_norm"):
         if saved.get(path) != cfg.get(path):
-            raise BadInput(
-                f"{source} was trained with {path} = {format_value(saved.get(path))}, "
-                f"this run has {format_value(cfg.get(path))}: use the same preset and --set options"
-            )
+            raise BadInput(_(
+                "{source} was trained with {path} = {saved}, this run has {now}: use the same preset and "
+                "--set options").format(source=source, path=path, saved=format_value(saved.get(path)),
+                                        now=format_value(cfg.get(path))))
 
 
 def summary_dict(trainer: "Trainer", result: "RunResult") -> dict[str, Any]:

@@ -8,10 +8,12 @@ import time
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import _
 from ..training import EpochResult, RunResult, Trainer
 from ..training.snapshot import plane_grid
 
@@ -23,13 +25,16 @@ def run_with_progress(trainer: Trainer, epochs: int, console: Console | None = N
     console = console or Console(stderr=True)
     if not console.is_terminal or epochs == 0:
         return trainer.run(epochs)
-    metric = "acc" if trainer.metric_name == "accuracy" else "rmse"
+    metric = _("acc") if trainer.metric_name == "accuracy" else "rmse"
+    # Rich fills in {task.fields[...]}: the words around them are ours, escaped for its markup.
+    figures = escape(_("train {train}  test {test}  {metric} {value}  {speed} epochs/s")).format(
+        train="{task.fields[train]}", test="{task.fields[test]}", metric=metric, value="{task.fields[metric]}",
+        speed="{task.fields[speed]}")
     columns = (
-        TextColumn("[bold]epoch"),
+        TextColumn("[bold]" + escape(_("epoch"))),
         MofNCompleteColumn(),
         BarColumn(),
-        TextColumn("train {task.fields[train]}  test {task.fields[test]}  "
-                   f"{metric} " "{task.fields[metric]}  {task.fields[speed]} epochs/s"),
+        TextColumn(figures),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:
@@ -71,12 +76,12 @@ def print_summary(trainer: Trainer, result: RunResult, *, saved: str | None = No
     title = f"{cfg.name}: {trainer.dataset.name}, {shape} {cfg.network.activations()[0] if cfg.network.hidden else ''}"
     table = Table(title=title.strip(), show_header=True, header_style="bold")
     table.add_column("")
-    table.add_column("train", justify="right")
-    table.add_column("test", justify="right")
+    table.add_column(_("train"), justify="right")
+    table.add_column(_("test"), justify="right")
     last = result.last
-    table.add_row(f"loss ({trainer.loss_name})", f"{last.train_loss:.4f}", f"{last.test_loss:.4f}")
+    table.add_row(_("loss ({name})").format(name=trainer.loss_name), f"{last.train_loss:.4f}", f"{last.test_loss:.4f}")
     if trainer.metric_name == "accuracy":
-        table.add_row("accuracy", f"{last.train_metric:.1%}", f"{last.test_metric:.1%}")
+        table.add_row(_("accuracy"), f"{last.train_metric:.1%}", f"{last.test_metric:.1%}")
     else:
         r2_train, r2_test = trainer.r2()
         table.add_row("RMSE", f"{last.train_metric:.4g}", f"{last.test_metric:.4g}")
@@ -86,30 +91,31 @@ def print_summary(trainer: Trainer, result: RunResult, *, saved: str | None = No
     if trainer.dataset.is_2d and result.status != "diverged":
         console.print(boundary_chart(trainer, mono=console.color_system is None))
     if result.status == "diverged":
-        console.print(f"[bold red]{result.message}[/]")
+        console.print(Text(result.message, style="bold red"))
     else:
         advice = trainer.diagnose()
         if advice:
-            console.print(f"[yellow]{advice}[/]")
+            console.print(Text(advice, style="yellow"))
     if saved:
-        console.print(f"model saved to {saved}")
+        console.print(Text(_("model saved to {path}").format(path=saved)))
 
 
 def _run_line(trainer: Trainer, result: RunResult) -> str:
     cfg = trainer.config
     if result.status == "diverged":
         # The diverged epoch was rolled back: say which one, and where the run is.
-        done = f"diverged in epoch {trainer.epoch + 1}; back at epoch {trainer.epoch}, its last finite one"
+        done = _("diverged in epoch {epoch}; back at epoch {back}, its last finite one").format(
+            epoch=trainer.epoch + 1, back=trainer.epoch)
     elif result.epochs:
-        done = f"{result.epochs} epochs in {result.seconds:.2f} s ({result.epochs_per_second:,.0f} epochs/s)"
+        done = _("{epochs} epochs in {seconds} s ({speed} epochs/s)").format(
+            epochs=result.epochs, seconds=f"{result.seconds:.2f}", speed=f"{result.epochs_per_second:,.0f}")
     else:
-        done = "no training (epochs = 0)"
+        done = _("no training (epochs = 0)")
     if result.epochs and trainer.epoch != result.epochs and result.status != "diverged":
-        done += f", {trainer.epoch} in all"
-    return (
-        f"{done}; {trainer.network.n_params} parameters; {cfg.training.optimizer} "
-        f"lr {cfg.training.learning_rate:g}; seed {cfg.training.seed}"
-    )
+        done = _("{done}, {epochs} in all").format(done=done, epochs=trainer.epoch)
+    return _("{done}; {parameters} parameters; {optimizer} lr {rate}; seed {seed}").format(
+        done=done, parameters=trainer.network.n_params, optimizer=cfg.training.optimizer,
+        rate=f"{cfg.training.learning_rate:g}", seed=cfg.training.seed)
 
 
 CLASS_COLOURS = ("#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728")
@@ -170,13 +176,19 @@ def _cell(value: float, cls: int, mark: int | None, regression: bool, mono: bool
 def _legend(trainer: Trainer, mono: bool) -> Text:
     names = trainer.dataset.class_names
     if trainer.task == "regression":
-        scale = "' ' low .. '@' high" if mono else "orange low .. blue high"
-        return Text(f"the output over the plane, -1 to 1: {scale}")
+        scale = _("' ' low .. '@' high") if mono else _("orange low .. blue high")
+        return Text(_("the output over the plane, -1 to 1: {scale}").format(scale=scale))
     if mono:
-        parts = [f"'{MONO_REGIONS[k % 5]}' region, '{MONO_POINTS[k % 5]}' point: {n}" for k, n in enumerate(names)]
-        return Text("predicted class per cell and training points:  " + ";  ".join(parts))
-    legend = "  ".join(f"[{CLASS_COLOURS[k % 5]}]■[/] {n}" for k, n in enumerate(names))
-    return Text.from_markup(f"regions: predicted class; ● training points   {legend}")
+        parts = [_("{region} region, {point} point: {name}").format(
+            region=f"'{MONO_REGIONS[k % 5]}'", point=f"'{MONO_POINTS[k % 5]}'", name=n) for k, n in enumerate(names)]
+        return Text(_("predicted class per cell and training points:") + "  " + ";  ".join(parts))
+    legend = Text(_("regions: predicted class; ● training points") + "   ")
+    for k, n in enumerate(names):
+        if k:
+            legend.append("  ")
+        legend.append("■", style=CLASS_COLOURS[k % 5])
+        legend.append(f" {n}")
+    return legend
 
 
 def _mix(a: str, b: str, t: float) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..i18n import _
 from . import synthetic, tabular
 from .dataset import Dataset, frozen_dataset
 from .errors import DataError
@@ -107,7 +108,7 @@ def table_set(load: Callable[[DataConfig], tabular.Table]) -> Builder:
 
 def user_csv(settings: DataConfig) -> tabular.Table:
     if not settings.csv.strip():
-        raise DataError("data.csv is not set: give the path of a CSV file when data.dataset = 'csv'")
+        raise DataError(_("data.csv is not set: give the path of a CSV file when data.dataset = 'csv'"))
     return tabular.load_csv(settings.csv, settings.target or None)
 
 

@@ -7,6 +7,7 @@ generator (or file) and one row here.
 
 from __future__ import annotations
 
+from ..i18n import N_
 from . import synthetic as S
 from .builders import plane_set, table_set, truth_set, user_csv
 from .settings import DATASETS, DatasetInfo
@@ -28,19 +29,19 @@ def _shipped(name: str, task: str, description: str, filename: str, target: str)
     DATASETS.add(name, DatasetInfo(name, task, description, False, True, build))
 
 
-_plane("circle", "binary", "Disc inside a ring: needs a curved boundary (try x1^2, x2^2)", S.circle, _BINARY)
-_plane("xor", "binary", "Four quadrants, same colour on opposite corners (try x1*x2)", S.xor, _BINARY)
-_plane("gauss", "binary", "Two Gaussian clusters; noise makes them overlap", S.gauss, _BINARY)
-_plane("spiral", "binary", "Two interleaved spirals: the hard one", S.spiral, _BINARY)
-_plane("plane", "regression", "Target rises linearly along x1 + x2", S.plane)
-_plane("multi-gauss", "regression", "Six signed bumps in a checkerboard", S.multi_gauss)
-_plane("moons", "binary", "Two interlocking half circles", S.moons, _BINARY)
-_plane("spiral3", "multiclass", "Three interleaved spirals, one class per arm (softmax)", S.spiral3, _THREE)
-_truth("xor-table", (0, 1, 1, 0), "XOR truth table: 4 rows, not linearly separable")
-_truth("and-table", (0, 0, 0, 1), "AND truth table: 4 rows, one line separates it")
-_truth("or-table", (0, 1, 1, 1), "OR truth table: 4 rows, one line separates it")
-_shipped("iris", "multiclass", "Fisher's iris: 150 flowers, 4 measurements, 3 species", "iris.csv", "species")
-_shipped("diabetes", "regression", "Diabetes progression from 10 baseline measurements, 442 patients",
+_plane("circle", "binary", N_("Disc inside a ring: needs a curved boundary (try x1^2, x2^2)"), S.circle, _BINARY)
+_plane("xor", "binary", N_("Four quadrants, same colour on opposite corners (try x1*x2)"), S.xor, _BINARY)
+_plane("gauss", "binary", N_("Two Gaussian clusters; noise makes them overlap"), S.gauss, _BINARY)
+_plane("spiral", "binary", N_("Two interleaved spirals: the hard one"), S.spiral, _BINARY)
+_plane("plane", "regression", N_("Target rises linearly along x1 + x2"), S.plane)
+_plane("multi-gauss", "regression", N_("Six signed bumps in a checkerboard"), S.multi_gauss)
+_plane("moons", "binary", N_("Two interlocking half circles"), S.moons, _BINARY)
+_plane("spiral3", "multiclass", N_("Three interleaved spirals, one class per arm (softmax)"), S.spiral3, _THREE)
+_truth("xor-table", (0, 1, 1, 0), N_("XOR truth table: 4 rows, not linearly separable"))
+_truth("and-table", (0, 0, 0, 1), N_("AND truth table: 4 rows, one line separates it"))
+_truth("or-table", (0, 1, 1, 1), N_("OR truth table: 4 rows, one line separates it"))
+_shipped("iris", "multiclass", N_("Fisher's iris: 150 flowers, 4 measurements, 3 species"), "iris.csv", "species")
+_shipped("diabetes", "regression", N_("Diabetes progression from 10 baseline measurements, 442 patients"),
          "diabetes.csv", "progression")
-DATASETS.add("csv", DatasetInfo("csv", "auto", "Your own CSV file: set the path and the target column",
+DATASETS.add("csv", DatasetInfo("csv", "auto", N_("Your own CSV file: set the path and the target column"),
                                 False, True, table_set(user_csv)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import _
 from .errors import DataError
 from .features import compute_features
 
@@ -50,7 +51,7 @@ class Dataset:
         no plane, so it raises DataError.
         """
         if not self.is_2d:
-            raise DataError(f"{self.name} is tabular data: it has no plane to compute features on")
+            raise DataError(_("{name} is tabular data: it has no plane to compute features on").format(name=self.name))
         return compute_features(plane_points, self.input_names)
 
     @property

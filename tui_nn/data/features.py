@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..i18n import _
 from .errors import DataError
 
 FeatureFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -36,7 +37,7 @@ def compute_features(plane_points: np.ndarray, features: Sequence[str]) -> np.nd
     """Map raw (n, 2) plane points to an (n, len(features)) float64 input matrix."""
     pts = np.asarray(plane_points, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != 2:
-        raise DataError(f"plane points must have shape (n, 2), got {pts.shape}")
+        raise DataError(_("plane points must have shape (n, 2), got {shape}").format(shape=pts.shape))
     x1, x2 = pts[:, 0], pts[:, 1]
     columns = [np.asarray(FEATURES[name](x1, x2), dtype=np.float64) for name in features]
     # column_stack of views would still copy, so the result never aliases the input.

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..i18n import N_
 from ..registry import Registry
 from ..rules import ConfigError, Interval, Options, Section, Selection, Text, setting
 from .dataset import Dataset
@@ -44,7 +45,8 @@ class DatasetInfo:
     ``fixed_points`` is True where the rows are given (truth tables, shipped and
     user CSVs), so the ``points`` and ``noise`` settings do not apply.
     ``is_2d`` is True where inputs come from plane coordinates, so the app can
-    draw a heatmap and the x1..sin(x2) feature choice applies.
+    draw a heatmap and the x1..sin(x2) feature choice applies. ``description``
+    is marked with ``N_`` (English); ``_(info.description)`` shows it.
     """
 
     name: str
@@ -63,15 +65,15 @@ class DataConfig(Section):
     section_name: ClassVar[str] = "data"
     error: ClassVar[type[ConfigError]] = DataError
 
-    dataset: str = setting(Options(DATASETS.names), "spiral", "the data set")
-    points: int = setting(Interval(int, 4, 10000), 500, "number of points, train and test together")
-    noise: float = setting(Interval(float, 0.0, 0.5), 0.0, "noise added to 2-D data")
-    train_ratio: float = setting(Interval(float, 0.1, 0.9), 0.5, "share of points used for training")
+    dataset: str = setting(Options(DATASETS.names), "spiral", N_("the data set"))
+    points: int = setting(Interval(int, 4, 10000), 500, N_("number of points, train and test together"))
+    noise: float = setting(Interval(float, 0.0, 0.5), 0.0, N_("noise added to 2-D data"))
+    train_ratio: float = setting(Interval(float, 0.1, 0.9), 0.5, N_("share of points used for training"))
     features: tuple[str, ...] = setting(
-        Selection(Options(lambda: tuple(FEATURES))), ("x1", "x2"), "input features computed from the 2-D point"
+        Selection(Options(lambda: tuple(FEATURES))), ("x1", "x2"), N_("input features computed from the 2-D point")
     )
-    csv: str = setting(Text(), "", "a CSV file of your own (with data.dataset = csv)")
-    target: str = setting(Text(), "", "the CSV column to predict")
+    csv: str = setting(Text(), "", N_("a CSV file of your own (with data.dataset = csv)"))
+    target: str = setting(Text(), "", N_("the CSV column to predict"))
 
 
 # How a dataset's rows are made from the settings and the run's data stream.

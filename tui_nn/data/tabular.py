@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import _, ngettext
 from ..rules import printable, quoted
 from .errors import DataError
 
@@ -65,13 +66,14 @@ def load_csv(path: str | Path, target: str | None) -> Table:
     try:
         text = _read_regular(Path(path).expanduser(), shown)
     except FileNotFoundError:
-        raise DataError(f"{shown}: file not found") from None
+        raise DataError(_("{file}: file not found").format(file=shown)) from None
     except IsADirectoryError:
-        raise DataError(f"{shown}: is a directory, not a CSV file") from None
+        raise DataError(_("{file}: is a directory, not a CSV file").format(file=shown)) from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"{shown}: cannot be read as UTF-8 text (byte {exc.start}): save it as UTF-8 CSV") from None
+        raise DataError(_("{file}: cannot be read as UTF-8 text (byte {byte}): save it as UTF-8 CSV").format(
+            file=shown, byte=exc.start)) from None
     except OSError as exc:
-        raise DataError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+        raise DataError(_("{file}: cannot be read ({error})").format(file=shown, error=exc.strerror or exc)) from None
     table = parse_csv(io.StringIO(text, newline=""), shown, target)
     return replace(table, name=Path(path).name)
 
@@ -84,9 +86,11 @@ def _read_regular(path: Path, shown: str) -> str:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):
-            raise DataError(f"{shown}: is not a regular file (a device, pipe or socket): give a CSV file")
+            raise DataError(_("{file}: is not a regular file (a device, pipe or socket): give a CSV file").format(
+                file=shown))
         if info.st_size > MAX_BYTES:
-            raise DataError(f"{shown}: {info.st_size / 2**20:.0f} MiB is too large: allowed up to {MAX_BYTES // 2**20} MiB")
+            raise DataError(_("{file}: {size} MiB is too large: allowed up to {most} MiB").format(
+                file=shown, size=f"{info.st_size / 2**20:.0f}", most=MAX_BYTES // 2**20))
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as raw:
             data = raw.read(MAX_BYTES + 1)
@@ -100,9 +104,11 @@ def _names(header: list[str]) -> str:
     """The columns as an error lists them: a few, quoted, cut short (a file that
     is not a CSV table would otherwise have its first line printed)."""
     if len(header) == 1:
-        return "the file's first line has no commas: is it a CSV table with a header?"
+        return _("the file's first line has no commas: is it a CSV table with a header?")
     shown = ", ".join(n if _PLAIN_NAME.fullmatch(n) else quoted(n, 24) for n in header[:8])
-    return "columns are " + shown + (f" and {len(header) - 8} more" if len(header) > 8 else "")
+    if len(header) > 8:
+        return _("columns are {names} and {more} more").format(names=shown, more=len(header) - 8)
+    return _("columns are {names}").format(names=shown)
 
 
 def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
@@ -118,21 +124,25 @@ def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
     try:
         header, body = _read_rows(reader, source)
     except csv.Error as exc:
-        raise DataError(f"{source} line {reader.line_num}: not valid CSV ({exc})") from None
+        raise DataError(_("{file} line {line}: not valid CSV ({error})").format(
+            file=source, line=reader.line_num, error=exc)) from None
 
     if target is not None:
         target = target.strip()
     if target is None:
-        raise DataError(f"data.target is not set: name the column to predict ({_names(header)})")
+        raise DataError(_("data.target is not set: name the column to predict ({columns})").format(
+            columns=_names(header)))
     if target not in header:
-        raise DataError(f"{source}: no column named {quoted(target)} to use as the target: {_names(header)}")
+        raise DataError(_("{file}: no column named {column} to use as the target: {columns}").format(
+            file=source, column=quoted(target), columns=_names(header)))
     if len(header) < 2:
-        raise DataError(f"{source}: only the target column {quoted(target)}: at least one input column is needed")
+        raise DataError(_("{file}: only the target column {column}: at least one input column is needed").format(
+            file=source, column=quoted(target)))
     if len(body) < MIN_ROWS:
-        raise DataError(
-            f"{source}: {len(body)} data row{'s' if len(body) != 1 else ''} "
-            f"but at least {MIN_ROWS} are needed to train and test"
-        )
+        raise DataError(ngettext(
+            "{file}: {rows} data row but at least {least} are needed to train and test",
+            "{file}: {rows} data rows but at least {least} are needed to train and test", len(body),
+        ).format(file=source, rows=len(body), least=MIN_ROWS))
 
     t = header.index(target)
     input_names = tuple(name for i, name in enumerate(header) if i != t)
@@ -140,10 +150,10 @@ def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
     target_cells: list[tuple[int, str]] = []
     for r, (line, row) in enumerate(body):
         if len(row) != len(header):
-            raise DataError(
-                f"{source} line {line}: {len(row)} value{'s' if len(row) != 1 else ''} "
-                f"but the header has {len(header)} columns"
-            )
+            raise DataError(ngettext(
+                "{file} line {line}: {values} value but the header has {columns} columns",
+                "{file} line {line}: {values} values but the header has {columns} columns", len(row),
+            ).format(file=source, line=line, values=len(row), columns=len(header)))
         c = 0
         for i, cell in enumerate(row):
             if i == t:
@@ -152,7 +162,8 @@ def parse_csv(lines: Iterable[str], source: str, target: str | None) -> Table:
             c += 1
         value = row[t].strip()
         if not value:
-            raise DataError(f"{source} line {line}, column {quoted(target)}: the target value is empty")
+            raise DataError(_("{file} line {line}, column {column}: the target value is empty").format(
+                file=source, line=line, column=quoted(target)))
         target_cells.append((line, value))
 
     _check_magnitudes(X, input_names, source)
@@ -170,10 +181,10 @@ def _check_magnitudes(X: np.ndarray, names: tuple[str, ...], source: str) -> Non
     largest = np.max(np.abs(X), axis=0)
     for name, m in zip(names, largest):
         if m > MAX_MAGNITUDE:
-            raise DataError(
-                f"{source}, column {quoted(name)}: values as large as {m:.3g} cannot be trained on "
-                f"(allowed up to {MAX_MAGNITUDE:g} in size): rescale the column"
-            )
+            raise DataError(_(
+                "{file}, column {column}: values as large as {value} cannot be trained on "
+                "(allowed up to {most} in size): rescale the column"
+            ).format(file=source, column=quoted(name), value=f"{m:.3g}", most=f"{MAX_MAGNITUDE:g}"))
 
 
 def _read_rows(reader: Iterable[list[str]], source: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -191,23 +202,30 @@ def _read_rows(reader: Iterable[list[str]], source: str) -> tuple[list[str], lis
         else:
             body.append((line, row))
     if header is None:
-        raise DataError(f"{source}: the file is empty: expected a header row of column names, then data rows")
+        raise DataError(_("{file}: the file is empty: expected a header row of column names, then data rows").format(
+            file=source))
     return header, body
 
 
 def _check_header(header: list[str], source: str, line: int) -> None:
     if all(_is_number(name) for name in header if name) and any(header):
-        raise DataError(
-            f"{source} line {line}: no header row: the first line holds numbers ({', '.join(header[:4])}"
-            f"{', ...' if len(header) > 4 else ''}); add a line of column names"
-        )
+        raise DataError(_(
+            "{file} line {line}: no header row: the first line holds numbers ({numbers}); add a line of column names"
+        ).format(file=source, line=line, numbers=", ".join(header[:4]) + (", ..." if len(header) > 4 else "")))
     seen: set[str] = set()
     for i, name in enumerate(header, start=1):
         if not name:
-            raise DataError(f"{source} line {line}: column {i} has no name in the header")
+            raise DataError(_("{file} line {line}: column {index} has no name in the header").format(
+                file=source, line=line, index=i))
         if name in seen:
-            raise DataError(f"{source} line {line}: column name {quoted(name)} appears twice in the header")
+            raise DataError(_("{file} line {line}: column name {column} appears twice in the header").format(
+                file=source, line=line, column=quoted(name)))
         seen.add(name)
+
+
+def _not_finite() -> str:
+    """A cell that reads as NaN or infinity, in the current language."""
+    return _("{file} line {line}, column {column}: {value} is not a finite number")
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -228,18 +246,18 @@ def _number(cell: str, source: str, line: int, column: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        shown = repr(text) if text else "an empty value"
-        raise DataError(
-            f"{source} line {line}, column {quoted(column)}: {shown} is not a number: input columns must be numeric"
-        ) from None
+        shown = repr(text) if text else _("an empty value")
+        raise DataError(_(
+            "{file} line {line}, column {column}: {value} is not a number: input columns must be numeric"
+        ).format(file=source, line=line, column=quoted(column), value=shown)) from None
     # nan/inf parse as floats but would silently poison training.
     if not math.isfinite(value):
-        raise DataError(f"{source} line {line}, column {quoted(column)}: {_short(text)} is not a finite number")
+        raise DataError(_not_finite().format(file=source, line=line, column=quoted(column), value=_short(text)))
     return value
 
 
 def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tuple[str, tuple[str, ...], np.ndarray]:
-    values = [v for _, v in cells]
+    values = [v for _line, v in cells]
     if all(_INT_RE.fullmatch(v) for v in values):
         ints = [int(v) for v in values]
         distinct = sorted(set(ints))
@@ -253,10 +271,10 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
         except OverflowError:
             as_floats = np.array([math.inf])
         if len(np.unique(as_floats)) < 2:
-            raise DataError(
-                f"{source}: target column {quoted(column)} has values that differ only beyond the 15th digit, "
+            raise DataError(_(
+                "{file}: target column {column} has values that differ only beyond the 15th digit, "
                 "past what a float holds: subtract a common offset, or use fewer digits"
-            )
+            ).format(file=source, column=quoted(column)))
         return "regression", (), as_floats
 
     numeric: list[float] = []
@@ -268,20 +286,22 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
             first_text = (line, v)
             break
         if not math.isfinite(x):
-            raise DataError(f"{source} line {line}, column {quoted(column)}: {_short(v)} is not a finite number")
+            raise DataError(_not_finite().format(file=source, line=line, column=quoted(column), value=_short(v)))
         numeric.append(x)
     if first_text is None:
         if len(set(numeric)) < 2:
-            raise DataError(f"{source}: target column {quoted(column)} has the same value {quoted(values[0])} in every row")
+            raise DataError(_("{file}: target column {column} has the same value {value} in every row").format(
+                file=source, column=quoted(column), value=quoted(values[0])))
         return "regression", (), np.array(numeric, dtype=np.float64)
 
     distinct_text = sorted(set(values))
     if len(distinct_text) > MAX_CLASSES:
         line, v = first_text
-        raise DataError(
-            f"{source} line {line}, column {quoted(column)}: text target {_short(v)}: a text target is a class label "
-            f"and may have 2 to {MAX_CLASSES} distinct values, this one has {len(distinct_text)}"
-        )
+        raise DataError(_(
+            "{file} line {line}, column {column}: text target {value}: a text target is a class label "
+            "and may have 2 to {most} distinct values, this one has {count}"
+        ).format(file=source, line=line, column=quoted(column), value=_short(v), most=MAX_CLASSES,
+                 count=len(distinct_text)))
     _need_two(distinct_text, source, column)
     text_index = {v: k for k, v in enumerate(distinct_text)}
     y = np.array([text_index[v] for v in values], dtype=np.int64)
@@ -291,7 +311,6 @@ def _encode_target(cells: list[tuple[int, str]], source: str, column: str) -> tu
 
 def _need_two(distinct: list[int] | list[str], source: str, column: str) -> None:
     if len(distinct) < 2:
-        raise DataError(
-            f"{source}: target column {quoted(column)} has only one class ({printable(str(distinct[0]))[:40]}): "
-            f"classification needs at least 2"
-        )
+        raise DataError(_(
+            "{file}: target column {column} has only one class ({value}): classification needs at least 2"
+        ).format(file=source, column=quoted(column), value=printable(str(distinct[0]))[:40]))

@@ -21,6 +21,7 @@ from typing import IO, BinaryIO
 
 import numpy as np
 
+from ..i18n import _
 from ..rules import printable
 
 __all__ = ["BadFile", "MAX_ELEMENTS", "MAX_FILE_BYTES", "check_regular", "read_npz", "write_atomic",
@@ -38,18 +39,21 @@ class BadFile(ValueError):
 
 def check_regular(path: Path, what: str) -> None:
     """Refuse anything but an existing regular file of a sane size (before opening it:
-    a FIFO would block, /dev/zero never ends)."""
+    a FIFO would block, /dev/zero never ends). ``what`` names the kind of file, in
+    the current language ("tui-nn model file")."""
     shown = printable(str(path))
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise BadFile(f"{what} {shown} does not exist") from None
+        raise BadFile(_("{what} {file} does not exist").format(what=what, file=shown)) from None
     except OSError as exc:
-        raise BadFile(f"{what} {shown} cannot be read ({exc.strerror or exc})") from None
+        raise BadFile(_("{what} {file} cannot be read ({error})").format(
+            what=what, file=shown, error=exc.strerror or exc)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise BadFile(f"{what} {shown} is not a regular file")
+        raise BadFile(_("{what} {file} is not a regular file").format(what=what, file=shown))
     if info.st_size > MAX_FILE_BYTES:
-        raise BadFile(f"{what} {shown} is {info.st_size / 2**20:.0f} MiB: allowed up to {MAX_FILE_BYTES // 2**20} MiB")
+        raise BadFile(_("{what} {file} is {size} MiB: allowed up to {most} MiB").format(
+            what=what, file=shown, size=f"{info.st_size / 2**20:.0f}", most=MAX_FILE_BYTES // 2**20))
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
@@ -84,7 +88,7 @@ def read_npz(path: str | Path, what: str) -> dict[str, np.ndarray]:
     p = Path(path)
     check_regular(p, what)
     shown = printable(str(path))
-    not_npz = f"{shown} is not a {what} (.npz)"
+    not_npz = _("{file} is not a {what} (.npz)").format(file=shown, what=what)
     arrays: dict[str, np.ndarray] = {}
     try:
         with zipfile.ZipFile(p) as archive:
@@ -109,12 +113,14 @@ def _read_member(fh: IO[bytes], shown: str) -> np.ndarray:
     reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     shape, fortran, dtype = reader(fh)
     if dtype.hasobject or dtype.kind not in "fiub U":
-        raise BadFile(f"{shown} holds {dtype} values: allowed real numbers (and text for the config)")
+        raise BadFile(_("{member} holds {dtype} values: allowed real numbers (and text for the config)").format(
+            member=shown, dtype=dtype))
     count = int(np.prod(shape, dtype=object))
     if count > MAX_ELEMENTS:
-        raise BadFile(f"{shown} declares {count} values: allowed up to {MAX_ELEMENTS}")
+        raise BadFile(_("{member} declares {count} values: allowed up to {most}").format(
+            member=shown, count=count, most=MAX_ELEMENTS))
     data = fh.read(count * dtype.itemsize)
     if len(data) != count * dtype.itemsize:
-        raise BadFile(f"{shown} is cut short")
+        raise BadFile(_("{member} is cut short").format(member=shown))
     array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
     return array.copy()

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config, ConfigError
+from ..i18n import _
 from ..rules import printable
 from ..training.trainer import Trainer
 from .files import BadFile, read_npz, write_atomic
@@ -35,27 +36,29 @@ def load_model(path: str | Path) -> tuple[Config, dict[str, np.ndarray], int]:
     """(config stored in the file, arrays, epoch); ModelFileError if unusable."""
     shown = printable(str(path))
     try:
-        arrays = read_npz(path, "tui-nn model file")
+        arrays = read_npz(path, _("tui-nn model file"))
     except BadFile as exc:
         raise ModelFileError(str(exc)) from None
     if "config" not in arrays or "W0" not in arrays:
-        raise ModelFileError(f"{shown} is not a tui-nn model file (.npz with W0, b0, ..., config)")
+        raise ModelFileError(_("{file} is not a tui-nn model file (.npz with W0, b0, ..., config)").format(file=shown))
     config_text = arrays.pop("config")
     if config_text.ndim != 0 or config_text.dtype.kind != "U":
-        raise ModelFileError(f"{shown}: config must be the run's settings as TOML text")
+        raise ModelFileError(_("{file}: config must be the run's settings as TOML text").format(file=shown))
     try:
-        config = Config.from_toml(str(config_text), source=f"{shown} config")
+        config = Config.from_toml(str(config_text), source=_("{file} config").format(file=shown))
     except ConfigError as exc:
         raise ModelFileError(str(exc)) from None
     epoch_arr = arrays.pop("epoch", np.array(0))
     if epoch_arr.ndim != 0 or not np.issubdtype(epoch_arr.dtype, np.integer) or int(epoch_arr) < 0:
-        raise ModelFileError(f"{shown}: epoch must be a whole number >= 0")
+        raise ModelFileError(_("{file}: epoch must be a whole number >= 0").format(file=shown))
     for name, arr in arrays.items():
         want = 2 if name.startswith("W") else 1
         if arr.ndim != want or not np.issubdtype(arr.dtype, np.number) or arr.dtype.kind == "U":
-            raise ModelFileError(f"{shown}: {printable(name)} must be a {want}-D array of numbers")
+            raise ModelFileError(_("{file}: {name} must be a {dims}-D array of numbers").format(
+                file=shown, name=printable(name), dims=want))
         if not np.all(np.isfinite(arr)):
-            raise ModelFileError(f"{shown}: {printable(name)} holds NaN or infinite values")
+            raise ModelFileError(_("{file}: {name} holds NaN or infinite values").format(
+                file=shown, name=printable(name)))
     return config, arrays, int(epoch_arr)
 
 
@@ -64,5 +67,5 @@ def apply_model(trainer: Trainer, arrays: dict[str, np.ndarray], epoch: int, sou
     try:
         trainer.network.load_state_arrays(arrays)
     except (KeyError, ValueError) as exc:
-        raise ModelFileError(f"{source}: does not fit this network: {exc}") from None
+        raise ModelFileError(_("{file}: does not fit this network: {error}").format(file=source, error=exc)) from None
     trainer.restart_from(epoch)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config import Config, ConfigError
 from ..data import DataError
+from ..i18n import _
 
 __all__ = ["DEFAULT_PRESET", "PresetInfo", "list_presets", "load_preset", "preset_dir"]
 
@@ -40,7 +41,7 @@ def list_presets() -> list[PresetInfo]:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
             description = str(doc.get("description", "")).strip().splitlines()[0:1]
         except (OSError, tomllib.TOMLDecodeError):
-            description = ["(unreadable)"]
+            description = [_("(unreadable)")]
         out.append(PresetInfo(path.stem, description[0] if description else "", path))
     return out
 
@@ -50,12 +51,13 @@ def resolve_preset(name_or_path: str) -> Path:
     candidate = Path(name_or_path).expanduser()
     if candidate.suffix == ".toml" or candidate.is_file() or "/" in name_or_path:
         if not candidate.is_file():
-            raise ConfigError(f"preset file {name_or_path} does not exist")
+            raise ConfigError(_("preset file {file} does not exist").format(file=name_or_path))
         return candidate
     builtin = preset_dir() / f"{name_or_path}.toml"
     if not builtin.is_file():
         names = ", ".join(p.name for p in list_presets())
-        raise ConfigError(f"no preset named {name_or_path!r}: built-in presets are {names}")
+        raise ConfigError(_("no preset named {name}: built-in presets are {names}").format(
+            name=repr(name_or_path), names=names))
     return builtin
 
 
@@ -65,7 +67,8 @@ def load_preset(name_or_path: str = DEFAULT_PRESET) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read preset {path}: {exc.__class__.__name__}") from None
+        raise ConfigError(_("cannot read preset {file}: {error}").format(
+            file=path, error=exc.__class__.__name__)) from None
     try:
         cfg = Config.from_toml(text, source=str(path.name))
     except DataError as exc:

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..config import Config, ConfigError
 from ..data import Dataset
+from ..i18n import _
 from ..rules import printable
 from ..training.resume import export_state, restore_state
 from ..training.trainer import Trainer
@@ -64,46 +65,48 @@ def load_session(path: str | Path, *, track_layers: bool = True) -> tuple[Traine
     """(a trainer where the saved one stopped, the extra values saved with it)."""
     shown = printable(str(path))
     try:
-        arrays = read_npz(path, "tui-nn session file")
+        arrays = read_npz(path, _("tui-nn session file"))
     except BadFile as exc:
         raise SessionFileError(str(exc)) from None
     doc = _document(arrays.pop("session", None), shown)
     try:
-        config = Config.from_toml(str(doc["config"]), source=f"{shown} config")
+        config = Config.from_toml(str(doc["config"]), source=_("{file} config").format(file=shown))
         trainer = Trainer(config, track_layers=track_layers)
     except ConfigError as exc:
         raise SessionFileError(str(exc)) from None
     if data_digest(trainer.dataset) != doc.get("data_digest"):
         raise SessionFileError(
-            f"{shown}: the data is not what the session was trained on (its CSV file changed?)"
+            _("{file}: the data is not what the session was trained on (its CSV file changed?)").format(file=shown)
         )
     try:
         restore_state(trainer, arrays, doc["state"])
     except (KeyError, ValueError, TypeError) as exc:
-        raise SessionFileError(f"{shown}: does not fit its own settings ({printable(str(exc))[:80]})") from None
+        raise SessionFileError(_("{file}: does not fit its own settings ({error})").format(
+            file=shown, error=printable(str(exc))[:80])) from None
     extra = doc.get("extra")
     return trainer, extra if isinstance(extra, dict) else {}
 
 
 def _document(text: np.ndarray | None, shown: str) -> dict[str, Any]:
     if text is None or text.ndim != 0 or text.dtype.kind != "U":
-        raise SessionFileError(f"{shown} is not a tui-nn session file (no session record)")
+        raise SessionFileError(_("{file} is not a tui-nn session file (no session record)").format(file=shown))
     try:
         doc = json.loads(str(text))
     except (ValueError, RecursionError):
-        raise SessionFileError(f"{shown}: its session record is not valid JSON") from None
+        raise SessionFileError(_("{file}: its session record is not valid JSON").format(file=shown)) from None
     if not isinstance(doc, dict) or doc.get("kind") != KIND:
-        raise SessionFileError(f"{shown} is not a tui-nn session file")
+        raise SessionFileError(_("{file} is not a tui-nn session file").format(file=shown))
     version = doc.get("format")
     if not isinstance(version, int) or version < 1:
-        raise SessionFileError(f"{shown}: unknown session format {printable(str(version))[:20]}")
+        raise SessionFileError(_("{file}: unknown session format {version}").format(
+            file=shown, version=printable(str(version))[:20]))
     if version > FORMAT:
-        raise SessionFileError(
-            f"{shown} was written by a newer tui-nn (session format {version}; this one reads up to {FORMAT}): "
+        raise SessionFileError(_(
+            "{file} was written by a newer tui-nn (session format {version}; this one reads up to {newest}): "
             "upgrade tui-nn to resume it"
-        )
+        ).format(file=shown, version=version, newest=FORMAT))
     if not isinstance(doc.get("state"), dict) or not isinstance(doc.get("config"), str):
-        raise SessionFileError(f"{shown}: its session record is incomplete")
+        raise SessionFileError(_("{file}: its session record is incomplete").format(file=shown))
     return doc
 
 
@@ -121,12 +124,12 @@ def session_summary(path: str | Path) -> SessionSummary:
     """The settings and epoch of a session file; SessionFileError if it cannot be resumed."""
     shown = printable(str(path))
     try:
-        arrays = read_npz(path, "tui-nn session file")
+        arrays = read_npz(path, _("tui-nn session file"))
     except BadFile as exc:
         raise SessionFileError(str(exc)) from None
     doc = _document(arrays.get("session"), shown)
     try:
-        config = Config.from_toml(str(doc["config"]), source=f"{shown} config")
+        config = Config.from_toml(str(doc["config"]), source=_("{file} config").format(file=shown))
         epoch = int(doc["state"]["epoch"])
     except (ConfigError, KeyError, TypeError, ValueError) as exc:
         raise SessionFileError(f"{shown}: {printable(str(exc))[:80]}") from None

@@ -18,6 +18,7 @@ from functools import singledispatchmethod
 from typing import Protocol
 
 from ..config import Config
+from ..i18n import N_, _, set_language
 from ..io.data_csv import write_data_csv
 from ..io.model_files import save_model
 from ..io.session_files import load_session, save_session
@@ -27,16 +28,30 @@ from ..training.trainer import Trainer, WeightsMismatch
 from .pacing import Slicer, SteadyAdvice
 from .protocol import (
     Command, Event, ExportData, Notice, Pause, Play, Reset, ResumeSession, SaveModel, SaveSession,
-    SetAutosave, SetFocus, SetGrid, SetLive, SetPace, Severity, Step,
+    SetAutosave, SetFocus, SetGrid, SetLanguage, SetLive, SetPace, Severity, Step,
     StepBatch, Stop, Toggle,
 )
 
 __all__ = ["CommandSource", "Session"]
 
-NOTHING_TO_TRAIN = (
+NOTHING_TO_TRAIN = N_(
     "Nothing to train: step units have no gradient. These weights were set "
     "by hand; for a learning step unit use training.optimizer = perceptron."
 )
+
+# A note as it is shown: worded when a snapshot is made, so that after a switch of
+# language (SetLanguage) the note in force reads in the new one.
+Words = Callable[[], str]
+
+
+def words(msgid: str, /, **fields: object) -> Words:
+    """``msgid`` (marked with ``N_``) with ``fields``, in the language of the moment."""
+    return lambda: _(msgid).format(**fields)
+
+
+def as_is(shown: str) -> Words:
+    """Text worded already (a refusal, the app's reason for a reset): as it is."""
+    return lambda: shown
 
 
 class CommandSource(Protocol):
@@ -86,8 +101,10 @@ class Session:
         self._autosave: tuple[str, float] | None = None  # (path, seconds)
         self._autosaved_at = time.perf_counter()
         self.state = RunState.PAUSED
-        self.note = (f"Resumed at epoch {self.trainer.epoch}: press space to go on." if resume
-                     else "Paused at epoch 0: press space to train.")
+        if resume:
+            self._note: Words = words(N_("Resumed at epoch {epoch}: press space to go on."), epoch=self.trainer.epoch)
+        else:
+            self._note = words(N_("Paused at epoch 0: press space to train."))
         self.target: int | None = config.training.epochs or None
         self._queue: _QueueCommands | None = None
         if commands is None:
@@ -98,6 +115,11 @@ class Session:
         self._speed = 0.0
         self._stopped = False
         self._publish_seconds = 0.0  # what the last snapshot cost to make
+
+    @property
+    def note(self) -> str:
+        """The last thing that happened, in words (in the current language)."""
+        return self._note()
 
     def _adopt(self, trainer: Trainer) -> None:
         """Make ``trainer`` the run: a fresh one, a reset's or a resumed session's."""
@@ -163,7 +185,9 @@ class Session:
     def _drain(self, wait: float = 0.0) -> None:
         """Handle the commands waiting, or the first to come within ``wait`` seconds."""
         command = self._commands.get_within(wait)
-        while command is not None:
+        # Not past Stop: a command source that has gone (the app died without
+        # taking this process down) answers Stop for ever.
+        while command is not None and not self._stopped:
             self._handle(command)
             command = self._commands.get_within(0.0)
 
@@ -175,7 +199,7 @@ class Session:
             ended = self.trainer.train_epoch() is not None if whole else self._slicer.train(self.trainer)
         except Exception as exc:  # a bug or an odd corner must not kill the run
             self.state = RunState.PAUSED
-            self.note = f"Training stopped: {type(exc).__name__}: {exc}"
+            self._note = words(N_("Training stopped: {error}: {message}"), error=type(exc).__name__, message=exc)
             self.publish(Notice(self.note, Severity.ERROR))
             return False
         if ended:
@@ -186,25 +210,30 @@ class Session:
         t = self.trainer
         if t.diverged:
             self.state = RunState.DIVERGED
-            self.note = t.message
+            self._note = self._divergence
         elif self.target is not None and t.epoch >= self.target:
             self.state = RunState.FINISHED
-            self.note = f"Finished {t.epoch} epochs (training.epochs). Press space to keep training."
+            self._note = words(N_("Finished {epochs} epochs (training.epochs). Press space to keep training."),
+                               epochs=t.epoch)
             self.target = None
+
+    def _divergence(self) -> str:
+        """The trainer's advice on its divergence (worded in the language of the moment)."""
+        return self.trainer.message
 
     def _handle(self, command: Command) -> None:
         try:
             self._on(command)
         except ValueError as exc:  # ConfigError and DataError too: a refused change
-            self.note = f"Not applied: {exc}"
+            self._note = words(N_("Not applied: {reason}"), reason=exc)
             self.publish(Notice(self.note, Severity.ERROR, config=self.trainer.config))
         except OSError as exc:
-            self.publish(Notice(f"Could not write: {exc}", Severity.ERROR))
+            self.publish(Notice(_("Could not write: {error}").format(error=exc), Severity.ERROR))
 
     # ---- one handler per command ------------------------------------------
     @singledispatchmethod
     def _on(self, command: Command) -> None:
-        raise TypeError(f"not a session command: {command!r}")
+        raise TypeError(f"not a session command: {command!r}")  # a bug, not a user's mistake
 
     @_on.register
     def _stop(self, command: Stop) -> None:
@@ -213,17 +242,17 @@ class Session:
     @_on.register
     def _play(self, command: Play) -> None:
         if not self.trainer.trainable:
-            self.note = NOTHING_TO_TRAIN
+            self._note = words(NOTHING_TO_TRAIN)
         elif self.state != RunState.RUNNING:
             self.trainer.reset_divergence()
             self.state = RunState.RUNNING
-            self.note = "Training."
+            self._note = words(N_("Training."))
 
     @_on.register
     def _pause(self, command: Pause) -> None:
         if self.state == RunState.RUNNING:
             self.state = RunState.PAUSED
-            self.note = f"Paused at epoch {self.trainer.epoch}."
+            self._note = words(N_("Paused at epoch {epoch}."), epoch=self.trainer.epoch)
 
     @_on.register
     def _toggle(self, command: Toggle) -> None:
@@ -235,7 +264,7 @@ class Session:
     def _ready_to_step(self) -> bool:
         """A step pauses the run first (and retries after a divergence)."""
         if not self.trainer.trainable:
-            self.note = NOTHING_TO_TRAIN
+            self._note = words(NOTHING_TO_TRAIN)
             return False
         self.trainer.reset_divergence()
         self.state = RunState.PAUSED
@@ -246,11 +275,11 @@ class Session:
         t = self.trainer
         if not self._ready_to_step():
             return
-        for _ in range(command.epochs):
+        for _epoch in range(command.epochs):
             self._train_some(whole=True)
             if self.state != RunState.PAUSED:  # diverged or finished
                 return
-        self.note = f"Stepped to epoch {t.epoch}."
+        self._note = words(N_("Stepped to epoch {epoch}."), epoch=t.epoch)
 
     @_on.register
     def _step_batch(self, command: StepBatch) -> None:
@@ -260,13 +289,14 @@ class Session:
         epoch = t.epoch
         t.train_step()
         if t.diverged:
-            self.state, self.note = RunState.DIVERGED, t.message
+            self.state, self._note = RunState.DIVERGED, self._divergence
             return
         done, total = t.batch_in_epoch
         if t.epoch > epoch:
-            self.note = f"One mini-batch: that was the last of epoch {t.epoch}."
+            self._note = words(N_("One mini-batch: that was the last of epoch {epoch}."), epoch=t.epoch)
         else:
-            self.note = f"One mini-batch: {done} of {total} in epoch {t.epoch + 1} done."
+            self._note = words(N_("One mini-batch: {done} of {total} in epoch {epoch} done."),
+                               done=done, total=total, epoch=t.epoch + 1)
 
     @_on.register
     def _set_pace(self, command: SetPace) -> None:
@@ -275,6 +305,7 @@ class Session:
     @_on.register
     def _reset(self, command: Reset) -> None:
         config = command.config or self.trainer.config
+        # The app words its reasons; the default one (N_) is worded here.
         reason = command.reason
         try:
             self._adopt(Trainer(config, track_layers=True))
@@ -283,11 +314,12 @@ class Session:
             # cannot come along, and the app's config must lose them too.
             config = replace(config, weights=None)
             self._adopt(Trainer(config, track_layers=True))
-            reason += " The hand-set weights do not fit the new network: it starts from the initialiser."
+            reason = _("{reason} The hand-set weights do not fit the new network: it starts from the initialiser."
+                       ).format(reason=_(reason))
             self.publish(Notice(reason, Severity.WARNING, config=config))
         self.target = config.training.epochs or None
         self.state = RunState.PAUSED
-        self.note = f"{reason} Paused at epoch 0."
+        self._note = lambda: _("{reason} Paused at epoch 0.").format(reason=_(reason))
 
     @_on.register
     def _set_live(self, command: SetLive) -> None:
@@ -297,7 +329,8 @@ class Session:
         if command.path == "training.epochs":
             self.target = value if value > t.epoch else None
         if self.state != RunState.RUNNING:
-            self.note = f"{command.path} = {value:g}" if isinstance(value, float) else f"{command.path} = {value}"
+            shown = f"{value:g}" if isinstance(value, float) else f"{value}"
+            self._note = as_is(f"{command.path} = {shown}")
 
     @_on.register
     def _set_grid(self, command: SetGrid) -> None:
@@ -308,19 +341,26 @@ class Session:
         self.focus = command.neuron
 
     @_on.register
+    def _set_language(self, command: SetLanguage) -> None:
+        set_language(command.code)
+        self._advice = SteadyAdvice()  # the advice held is in the old language
+
+    @_on.register
     def _save_session(self, command: SaveSession) -> None:
         path = save_session(command.path, self.trainer)
         self._saved_epoch = self.trainer.epoch
         if not command.quiet:
-            self.publish(Notice(f"Session saved to {path}: resume it with `tui-nn --resume {path}`"))
+            self.publish(Notice(_("Session saved to {path}: resume it with `tui-nn --resume {path}`").format(
+                path=path)))
 
     @_on.register
     def _resume_session(self, command: ResumeSession) -> None:
-        trainer, _ = load_session(command.path)
+        trainer, _extra = load_session(command.path)
         self._adopt(trainer)
         self.target = None
         self.state = RunState.PAUSED
-        self.note = f"Resumed {printable(command.path)} at epoch {trainer.epoch}: press space to go on."
+        self._note = words(N_("Resumed {path} at epoch {epoch}: press space to go on."),
+                           path=printable(command.path), epoch=trainer.epoch)
         # The app's form and config follow the resumed run's settings.
         self.publish(Notice(self.note, config=trainer.config))
 
@@ -331,12 +371,12 @@ class Session:
     @_on.register
     def _save_model(self, command: SaveModel) -> None:
         path = save_model(command.path, self.trainer)
-        self.publish(Notice(f"Model saved to {path}"))
+        self.publish(Notice(_("Model saved to {path}").format(path=path)))
 
     @_on.register
     def _export_data(self, command: ExportData) -> None:
         path = write_data_csv(self.trainer.dataset, self.trainer.targets, command.path)
-        self.publish(Notice(f"Data written to {path}"))
+        self.publish(Notice(_("Data written to {path}").format(path=path)))
 
     # ---- publishing -------------------------------------------------------
     def _publish(self) -> None:
@@ -349,7 +389,7 @@ class Session:
         if self.state != RunState.RUNNING:
             t.refresh()
             if t.diverged and self.state != RunState.DIVERGED:
-                self.state, self.note = RunState.DIVERGED, t.message
+                self.state, self._note = RunState.DIVERGED, self._divergence
         status = RunStatus(
             state=self.state,
             note=self.note,

@@ -19,9 +19,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 
+from .. import i18n
 from ..config import Config
 from .loop import Session
-from .protocol import Command, Event, Stop, TrainerFailed
+from .protocol import Command, Event, SetLanguage, Stop, TrainerFailed
 
 __all__ = ["SessionProcess", "TrainerError"]
 
@@ -52,11 +53,16 @@ class _PipeCommands:
 
 
 def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None, resume: str | None,
-           commands: Connection, out: Connection, parent_ends: tuple[Connection, ...]) -> None:
+           commands: Connection, out: Connection, parent_ends: tuple[Connection, ...], language: str) -> None:
     # Close the parent's ends that fork copied: then, when the app goes away
     # however it ends, the command pipe reports EOF and this process stops.
     for conn in parent_ends:
         conn.close()
+    # The app's own reactions to a switch of language (copied by fork) are not
+    # this process's; it words its notes in the app's language (SetLanguage).
+    i18n._listeners.clear()
+    if i18n.language() != language:
+        i18n.set_language(language)
     # The terminal belongs to the UI: nothing from here may write to it.
     warnings.simplefilter("ignore")
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -116,13 +122,15 @@ class SessionProcess:
         self._out_recv, out_send = ctx.Pipe(duplex=False)
         parent_ends = (self._cmd_send, self._out_recv) if method == "fork" else ()
         self.process = ctx.Process(  # type: ignore[attr-defined]
-            target=_child, args=(config, grid, fps, pace, resume, cmd_recv, out_send, parent_ends),
+            target=_child, args=(config, grid, fps, pace, resume, cmd_recv, out_send, parent_ends, i18n.language()),
             daemon=True, name="tui-nn-trainer",
         )
         with _real_std_streams():
             self.process.start()
         cmd_recv.close()
         out_send.close()
+        # The trainer words its notes in the app's language, whenever it switches.
+        self._stop_listening = i18n.on_change(lambda code: self.send(SetLanguage(code)))
 
     def send(self, command: Command) -> None:
         # Never block the app on a child that does not read (stopped, hung): a
@@ -154,6 +162,7 @@ class SessionProcess:
         (kill -STOP) ignores Stop and SIGTERM until continued, and Python's exit
         would otherwise wait for it forever.
         """
+        self._stop_listening()
         self.send(Stop())
         self.process.join(timeout)
         if self.process.is_alive():

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..config import Config
+from ..i18n import N_
 from ..training.snapshot import Snapshot
 from ..training.state import RunState, RunStatus
 
 __all__ = [
     "Command", "Event", "ExportData", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
-    "ResumeSession", "SaveModel", "SaveSession", "SetAutosave", "SetFocus", "SetGrid", "SetLive", "SetPace", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
+    "ResumeSession", "SaveModel", "SaveSession", "SetAutosave", "SetFocus", "SetGrid", "SetLanguage", "SetLive",
+    "SetPace", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
     "TrainerFailed",
 ]
 
@@ -61,10 +63,11 @@ class SetPace:
 
 @dataclass(frozen=True)
 class Reset:
-    """A new trainer for ``config`` (None: the same config again), epoch 0."""
+    """A new trainer for ``config`` (None: the same config again), epoch 0; ``reason``
+    in the app's words (the default is worded by the session)."""
 
     config: Config | None = None
-    reason: str = "Weights reset."
+    reason: str = N_("Weights reset.")
 
 
 @dataclass(frozen=True)
@@ -125,13 +128,21 @@ class SetAutosave:
 
 
 @dataclass(frozen=True)
+class SetLanguage:
+    """Word the notes, advice and refusals in ``code``'s language from now on ("en",
+    "ko"): the app's, which ``SessionProcess`` sends whenever it switches."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class Stop:
     pass
 
 
 Command = (
     Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SetFocus | SaveModel
-    | ExportData | SaveSession | ResumeSession | SetAutosave | Stop
+    | ExportData | SaveSession | ResumeSession | SetAutosave | SetLanguage | Stop
 )
 
 

@@ -10,19 +10,26 @@ import math
 
 import numpy as np
 
+from ..i18n import _
 from .history import History
 
 __all__ = ["diagnose", "diverged"]
 
 
-def diverged(epoch: int, back_to: int, learning_rate: float, optimizer: str) -> str:
-    """``epoch`` blew up; the weights were put back to those of ``back_to``, the last finite one."""
-    return (
-        f"Diverged at epoch {epoch}: the loss blew up (NaN, infinite or far above its start). "
-        f"The weights are back at epoch {back_to}, the last finite one. "
-        f"Lower the learning rate (now {learning_rate:g} with {optimizer}), "
-        "check the data for bad values, or try another loss."
-    )
+def _loss(value: float) -> str:
+    return f"{value:.3g}" if math.isfinite(value) else ("NaN" if math.isnan(value) else "inf")
+
+
+def diverged(epoch: int, back_to: int, learning_rate: float, optimizer: str, loss: float = math.nan,
+             kept: float = math.nan) -> str:
+    """``epoch`` blew up (its training ``loss``); the weights were put back to those of
+    ``back_to``, the last finite one (training loss ``kept``)."""
+    return _(
+        "Diverged at epoch {epoch}: the training loss blew up to {loss} (NaN, infinite or far above "
+        "its start). The weights are back at epoch {back_to} (loss {kept}). Lower the learning rate "
+        "(now {rate} with {optimizer}), check the data for bad values, or try another loss."
+    ).format(epoch=epoch, loss=_loss(loss), back_to=back_to, kept=_loss(kept), rate=f"{learning_rate:g}",
+             optimizer=optimizer)
 
 
 PERCEPTRON_EPOCHS = 50  # epochs after which an unsettled perceptron is told why
@@ -45,10 +52,10 @@ def diagnose(history: History, layer_grads: list[float] | None, task: str, rule:
     gap = h.last("train_metric") - h.last("test_metric")
     memorising = task == "regression" or gap > 0.05
     if last_train < 1e-3 and last_test > 10 * max(last_train, 1e-4) and last_test > 0.05 and memorising:
-        return (
-            f"Training loss is near zero ({last_train:.2g}) but test loss is {last_test:.2g}: "
-            "the net memorises the training points. Use more data or a smaller network."
-        )
+        return _(
+            "Training loss is near zero ({train}) but test loss is {test}: the net memorises its "
+            "training points. Suspect too little data: use more points or a smaller network."
+        ).format(train=f"{last_train:.2g}", test=f"{last_test:.2g}")
     k = max(4, len(h) // 5)
     if len(h) >= 2 * k:
         best = float(np.min(test))
@@ -57,17 +64,17 @@ def diagnose(history: History, layer_grads: list[float] | None, task: str, rule:
             and np.mean(test[-k:]) > np.mean(test[-2 * k : -k])
             and np.mean(train[-k:]) < np.mean(train[-2 * k : -k])
         ):
-            return (
-                "Test loss is rising while training loss falls: overfitting. "
-                "Try more data, a smaller network, L2 regularisation or dropout."
-            )
+            return _(
+                "Overfitting: test loss rose to {test} from its best {best} while training loss fell "
+                "to {train}. Try more data, a smaller network, L2 regularisation or dropout."
+            ).format(test=f"{last_test:.3g}", best=f"{best:.3g}", train=f"{last_train:.3g}")
     if layer_grads is not None and len(layer_grads) >= 3:
         first, last = layer_grads[0], layer_grads[-1]
         if math.isfinite(first) and last > 0 and first < 1e-2 * last:
-            return (
-                f"Vanishing gradients: the first layer's gradient is {last / max(first, 1e-30):.0f}x "
-                "smaller than the output layer's, so early layers barely learn. Try relu."
-            )
+            return _(
+                "Vanishing gradients: the first layer's gradient RMS is {first}, {ratio}x smaller than "
+                "the output layer's {last}, so early layers barely learn. Try relu, or batch norm."
+            ).format(first=f"{first:.2g}", ratio=f"{last / max(first, 1e-30):.0f}", last=f"{last:.2g}")
     return ""
 
 
@@ -76,8 +83,8 @@ def _perceptron(h: History) -> str:
     if len(h) < 2 or epochs < PERCEPTRON_EPOCHS or h.last("train_metric") >= 1.0:
         return ""
     best = float(np.max(h.column("train_metric")))
-    return (
-        f"The perceptron rule has not settled after {epochs:.0f} epochs (best training accuracy "
-        f"{best:.0%}): no straight line separates these classes, so some point is always wrong "
-        "(XOR is not linearly separable). A hidden layer trained by backpropagation can: try xor-learn."
-    )
+    return _(
+        "The perceptron rule has not settled after {epochs} epochs (best training accuracy {best}): "
+        "no straight line separates these classes, so some point is always wrong (XOR is not "
+        "linearly separable). A hidden layer trained by backpropagation can: try xor-learn."
+    ).format(epochs=f"{epochs:.0f}", best=f"{best:.0%}")

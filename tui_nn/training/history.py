@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import _
+
 __all__ = ["History"]
 
 
@@ -61,7 +63,7 @@ class History:
 
     def restore(self, rows: np.ndarray, stride: int) -> None:
         if rows.ndim != 2 or rows.shape[1] != len(self.columns) or len(rows) > self.capacity or stride < 1:
-            raise ValueError("history does not fit")
+            raise ValueError(_("history does not fit"))
         self._rows[: len(rows)] = rows
         self._n = len(rows)
         self.stride = int(stride)

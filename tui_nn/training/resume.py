@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _
 from .state import EpochResult
 from .trainer import Trainer
 
@@ -71,5 +72,6 @@ def restore_state(trainer: Trainer, arrays: dict[str, np.ndarray], meta: dict[st
 
 def _fitting(saved: np.ndarray, like: np.ndarray, name: str) -> np.ndarray:
     if saved.shape != like.shape:
-        raise ValueError(f"{name} has shape {saved.shape}, this run needs {like.shape}")
+        raise ValueError(_("{name} has shape {shape}, this run needs {needed}").format(
+            name=name, shape=saved.shape, needed=like.shape))
     return saved

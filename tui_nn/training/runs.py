@@ -37,7 +37,7 @@ def run_epochs(
     result = trainer.last
     if trainer.diverged:
         return RunResult(0, 0.0, Outcome.DIVERGED, result, trainer.message)
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         if should_stop is not None and should_stop():
             break
         result = trainer.train_epoch()

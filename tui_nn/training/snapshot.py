@@ -15,6 +15,7 @@ import numpy as np
 
 from ..data.dataset import Dataset
 from ..engine.network import LayerStats, Network
+from ..i18n import _
 from .state import EpochResult, RunStatus
 
 __all__ = ["MAX_PICTURED", "PlanePictures", "Snapshot", "WeightStats", "plane_grid", "plane_pictures",
@@ -129,7 +130,7 @@ def plane_pictures(network: Network, dataset: Dataset, cols: int, rows: int,
     scale = min(1.0, (PLANE_MACS / max(network.n_params, 1) / (cols * rows)) ** 0.5)
     if scale < 1.0:
         cols, rows = max(2, int(cols * scale)), max(2, int(rows * scale))
-        notes.append(f"plane drawn at {cols}x{rows} (a large network)")
+        notes.append(_("plane drawn at {cols}x{rows} (a large network)").format(cols=cols, rows=rows))
     x = dataset.features(plane_grid(dataset.extent, cols, rows))
     # Huge but finite weights between evaluations may overflow float32:
     # the picture saturates, and no warning reaches the terminal.
@@ -141,7 +142,7 @@ def plane_pictures(network: Network, dataset: Dataset, cols: int, rows: int,
     if focus is not None and 0 <= focus[0] < len(hidden) and 0 <= focus[1] < hidden[focus[0]].shape[2]:
         focus_grid = hidden[focus[0]][:, :, focus[1]].copy()
     if any(h.shape[2] > MAX_PICTURED for h in hidden):
-        notes.append(f"pictures of the first {MAX_PICTURED} neurons of each layer")
+        notes.append(_("pictures of the first {count} neurons of each layer").format(count=MAX_PICTURED))
     kept = [h[:, :, :MAX_PICTURED] for h in hidden]
     total = sum(k.size for k in kept)
     stride = 1

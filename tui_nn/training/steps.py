@@ -20,6 +20,7 @@ import numpy as np
 
 from ..engine.network import Network
 from ..engine.optimizers import Optimizer
+from ..i18n import _
 from .perceptron import perceptron_epoch
 
 __all__ = ["Steps"]
@@ -54,7 +55,7 @@ class Steps:
     def restore(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
         for name, dst in (("steps_xs", self._xs), ("steps_ys", self._ys), ("steps_dead", self.dead)):
             if arrays[name].shape != dst.shape:
-                raise ValueError(f"{name} does not fit this run")
+                raise ValueError(_("{name} does not fit this run").format(name=name))
             np.copyto(dst, arrays[name])
         self._any_dead = bool(self.dead.any())
         self._rng.bit_generator.state = meta["shuffle_rng"]
@@ -106,8 +107,8 @@ class Steps:
         return lo, (self._n if i == len(starts) - 1 else lo + starts.step)
 
     def _perceptron(self, first: int, last: int, lr: float) -> None:
-        lo, _ = self._bounds(first)
-        _, hi = self._bounds(last - 1)
+        lo, _end = self._bounds(first)
+        _start, hi = self._bounds(last - 1)
         perceptron_epoch(self.network, self._xs[lo:hi], self._ys[lo:hi], lr)
 
     def _gradient(self, first: int, last: int, optimizer: Optimizer, reg: str, rate: float) -> None:

@@ -19,6 +19,7 @@ from ..engine.activations import get_activation
 from ..engine.losses import get_loss
 from ..engine.network import LayerStats, Network
 from ..engine.optimizers import Optimizer, make_optimizer
+from ..i18n import _
 from . import advice
 from .checkpoint import Checkpoint
 from .history import History
@@ -103,8 +104,13 @@ class Trainer:
         # Evaluating every train and test row costs a few percent of an epoch
         # on the playground's nets but a fifth of one on a 64-64-64 net over
         # 2000 points; evaluating every k-th epoch keeps it near 2%. k depends
-        # only on the sizes, so runs stay reproducible.
-        self.eval_every = max(1, math.ceil(len(self._xa_all) * self.network.n_params / 2e6))
+        # only on the sizes, so runs stay reproducible. An epoch long enough to be
+        # watched one by one (over 2e8 multiply-adds, under a few a second: a
+        # 512-512 net on 1000 points) is evaluated every time, or its loss would
+        # stand still for minutes.
+        every = math.ceil(len(self._xa_all) * self.network.n_params / 2e6)
+        watched = math.ceil(2e8 / max(3.0 * len(ds.X_train) * self.network.n_params, 1.0))
+        self.eval_every = max(1, min(every, watched))
         self.steps = Steps(self.network, self._xa_train, self.Y_train,
                            np.random.default_rng([config.training.seed, SHUFFLE_STREAM]))
         self.good = Checkpoint(self.network)
@@ -114,8 +120,10 @@ class Trainer:
             ("epoch", *(f"grad{k}" for k in range(self.network.n_layers))), history_capacity
         )
         self.epoch = 0
-        # The advice given when the run diverged; "" while it has not.
-        self.message = ""
+        # The divergence's figures (what the advice words), None while it has not
+        # diverged; or the advice as text (a resumed session's).
+        self._divergence: tuple[int, int, float, str, float, float] | None = None
+        self._message = ""
         self.last = self._evaluate()
         self._record(self.last)
         # A loss this far above where it started is on its way to overflow:
@@ -140,8 +148,19 @@ class Trainer:
         self.optimizer = self._make_optimizer()
 
     @property
+    def message(self) -> str:
+        """The advice given when the run diverged, in the current language; "" while it has not."""
+        if self._divergence is not None:
+            return advice.diverged(*self._divergence)
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._divergence, self._message = None, text
+
+    @property
     def diverged(self) -> bool:
-        return bool(self.message)
+        return self._divergence is not None or bool(self._message)
 
     @property
     def trainable(self) -> bool:
@@ -155,7 +174,7 @@ class Trainer:
 
     def r2(self) -> tuple[float, float]:
         """R^2 on train and test (regression only)."""
-        p, _ = self.network.evaluate(self._xa_all)
+        p, _z = self.network.evaluate(self._xa_all)
         n = self._n_train
         return Targets.r2(p[:n], self.Y_train), Targets.r2(p[n:], self.Y_test)
 
@@ -197,9 +216,9 @@ class Trainer:
         """Change a setting that does not need new weights (see FieldSpec.live)."""
         spec = SPECS.get(path)
         if spec is None:
-            raise ConfigError(f"unknown setting {path!r}")
+            raise ConfigError(_("unknown setting {path}").format(path=repr(path)))
         if not spec.live:
-            raise ConfigError(f"{path} cannot change during a run: it needs a reset")
+            raise ConfigError(_("{path} cannot change during a run: it needs a reset").format(path=path))
         cfg = self.config.with_value(path, value).validate()
         self.config = cfg
         if self.optimizer is not None:
@@ -280,7 +299,9 @@ class Trainer:
         ):
             # Back to the last good weights (and their epoch and figures), so
             # the picture, a saved model and a later resume all agree.
-            self.message = advice.diverged(self.epoch, self.good.epoch, tr.learning_rate, tr.optimizer)
+            self._divergence = (self.epoch, self.good.epoch, tr.learning_rate, tr.optimizer,
+                                result.train_loss, self.last.train_loss)
+            self._message = ""
             self._restore_good()
             return self.last
         if record:
@@ -324,7 +345,7 @@ class Trainer:
         weights, biases, weight_stats = weight_views(net)
         summarised = plane.summarised if plane else ()
         if any(s > MAX_PICTURED for s in net.sizes[1:]):
-            summarised += (f"weights of the first {MAX_PICTURED} neurons of each layer",)
+            summarised += (_("weights of the first {count} neurons of each layer").format(count=MAX_PICTURED),)
         return Snapshot(
             epoch=self.epoch,
             diverged=self.diverged,

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from ...i18n import N_, _
+
 __all__ = ["Choice", "ChoiceDialog"]
 
 # (key, words on screen, the answer the dialog returns)
@@ -19,7 +21,8 @@ class ChoiceDialog(ModalScreen[str]):
     """Shows ``question`` and ``detail``; each choice's key dismisses it with that
     choice's answer; Escape answers ``cancel``."""
 
-    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="dialog.cancel", tooltip="Close, changing nothing")]
+    BINDINGS = [Binding("escape", "choose('cancel')", N_("Cancel"), id="dialog.cancel",
+                        tooltip=N_("Close, changing nothing"))]
 
     def __init__(self, question: str, detail: str, choices: list[Choice], cancel: str = "cancel") -> None:
         super().__init__()
@@ -30,13 +33,13 @@ class ChoiceDialog(ModalScreen[str]):
             yield Label(self._question, classes="question")
             if self._detail:
                 yield Label(self._detail, classes="hint")
-            for key, words, _ in self._choices:
+            for key, words, _answer in self._choices:
                 yield Label(f"[{key}]  {words}", markup=False)
-            yield Label("Esc: cancel", classes="hint")
+            yield Label(_("Esc: cancel"), classes="hint")
 
     def on_key(self, event: object) -> None:
         key = getattr(event, "key", "")
-        for choice_key, _, answer in self._choices:
+        for choice_key, _words, answer in self._choices:
             if key == choice_key:
                 getattr(event, "stop")()
                 self.dismiss(answer)

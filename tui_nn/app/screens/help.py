@@ -11,54 +11,91 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-PANELS = """
-## Panels
-- **Settings** (left; `s` shows or hides it): *Data*, *Network* and *Training* tabs.
-  Tab moves between fields, Enter applies a typed value, Esc gives the keys back
-  to the playground; space plays from anywhere but a text field. A value out of
-  range is refused and the old one stays. Learning rate, optimizer parameters,
-  regularisation, batch size, shuffling and epochs change while training runs;
-  anything else resets the weights. "auto" for the output and the loss says what
-  it resolves to.
-- **Network**: inputs on the left, each hidden layer, the output on the right. Each
-  neuron shows what it responds to over the plane (the same colours as the
-  decision grid). Between two layers, each neuron has a strip of bars, one per
-  neuron of the next layer: the bar's height is the weight's size (relative to
-  the largest in that layer), its colour the sign (blue positive, orange
-  negative); a dead link (a weight L1 has set to exactly 0) is a faint dot.
-  Arrow keys or a click select a neuron: the decision grid then shows that neuron
-  large. A net wider than the panel scrolls; the panel says how many layers are
-  out of view.
-- **Decision grid**: the network's output over the input plane (blue one class,
-  orange the other, pale where unsure), with the training points (● in their
-  class's colour); `t` adds the test points (◆), `d` shows the hard decision only.
-  The ticks along the edges are x1 (across) and x2 (up).
-- **Loss**: train and test loss per epoch (`l` for a log scale) with accuracy.
-- **Gradients**: each layer's gradient size over time. With deep sigmoid nets the
-  first layers' lines sink: vanishing gradients. `w` swaps in the weight
-  distributions per layer (both show on tall terminals).
-- **Status**: running, paused, finished or diverged; the epoch (and the mini-batch
-  within it after `b`), the losses, accuracy or RMSE, the learning rate and the
-  pace; below it the last thing that happened, or advice, in full.
+from ...i18n import N_, _
 
-## Pace and steps
+# Each section a message of its own, so a translator meets one panel at a time.
+SECTIONS = (
+    N_("""## Settings (left; `s` shows or hides it)
+*Data*, *Network* and *Training* tabs. Tab moves between fields, Enter applies a
+typed value, Esc gives the keys back to the playground; space plays from anywhere
+but a text field. A value out of range is refused and the old one stays.
+Learning rate, optimizer parameters, regularisation, batch size, shuffling and
+epochs change while training runs; anything else draws new weights. "auto" for
+the output and the loss says what it resolves to."""),
+    N_("""## Network
+Inputs on the left, each hidden layer (L1, L2, ...), the output on the right;
+each column's title says its activation, the output's also its loss.
+- **Neuron thumbnails**: what the neuron outputs over the input plane, in the
+  decision grid's colours (blue high, orange low, white in between). A dot
+  instead of a picture: tabular data (its colour is the bias's sign).
+- **▶** marks the selected neuron (arrow keys or a click); the decision grid
+  then shows it large, and the line under the diagram gives its bias and
+  incoming weights.
+- **Link strips** beside each neuron: one bar per neuron of the next layer.
+  Height ▁ to █ is the weight's size relative to the largest in that layer
+  (the **±0.5** over a gap); blue is a positive weight, orange a negative one.
+  **·** is a dead link (a weight of exactly 0, as L1 leaves them), **?** a weight
+  that is not a number, **…** the links to neurons not drawn. The selected
+  neuron's incoming weights are underlined.
+- **+448 more**: a layer larger than the snapshot pictures (64 neurons); the
+  selection still reaches every neuron. **→ 3 more layers**: the net is wider
+  than the panel; ← → scroll."""),
+    N_("""## Decision grid
+The network's output over the input plane: blue for one class (or high values),
+orange for the other (or low), white at the decision threshold, pale where the
+network is unsure; the scale under it gives the values of its ends.
+**●** are training points and **◆** test points (`t`), in their class's colour;
+without colour, letters tell the classes apart. `d` shows the hard decision only.
+The ticks on the edges are x1 (across) and x2 (up). **(coarse)**: a large
+network's picture computed on fewer pixels than the panel has."""),
+    N_("""## Charts
+- **Loss**: training loss (━ in the first colour) and test loss (━ in the second)
+  per epoch, the epoch along the bottom; `l` for a logarithmic axis. The line
+  above gives the latest figures and the accuracy (train / test).
+- **Gradients** (log axis): each layer's gradient RMS over time, L1 first. With a
+  deep sigmoid stack the first layers' lines sink: vanishing gradients. **L1/L3
+  ×0.01** is how much smaller the first layer's gradient is than the last's.
+- **Weights** (`w` swaps it with the gradients on short terminals): one row per
+  layer, its shape (inputs×neurons), its RMS and a histogram of its weights
+  over the range in the title."""),
+    N_("""## Status line
+**▶ RUNNING**, **⏸ PAUSED**, **■ FINISHED** (the epochs asked for are done) or
+**⚠ DIVERGED** (the loss blew up; the weights went back to the last finite
+epoch). Then the epoch, "batch 3/25" inside an epoch after `b`, epochs a second,
+"loss train / test", "acc train / test" (or "rmse" for regression), the
+learning rate and the pace. The line below says the last thing that happened, or
+advice: what was measured and what to try."""),
+    N_("""## Pace and steps
 Training runs at a pace you can watch (30 epochs a second to start); `[` and `]`
 step it through 1, 3, 10, 30, 100, 300 epochs a second and "max". `n` trains one
-epoch, `b` one mini-batch (a single update: watch what one SGD step does).
-`r` draws new random weights (the next draw, saved as `network.init_seed`, so a
-saved preset starts from the same weights); `R` goes back to the first ones.
+epoch, `b` one mini-batch (a single update: watch what one SGD step does). `r`
+draws new random weights (the next draw, saved as `network.init_seed`, so a saved
+preset starts from the same weights); `R` goes back to the first ones."""),
+    N_("""## Lessons
+`e` shows or hides the lesson's text (what you are looking at, what to try, the
+question it answers); `.` opens the next lesson and `,` the previous one. The
+command palette lists every lesson, and `tui-nn lessons` prints them."""),
+    N_("""## Command palette (ctrl+p)
+Open a lesson or a preset, compare runs, switch the language (English, 한국어),
+save the set-up as a preset, save the model, the session or a screenshot,
+export the data as CSV."""),
+)
 
-## Command palette (ctrl+p)
-Load a preset, save the set-up as a preset, save the model, export the data as CSV,
-save a screenshot (SVG).
-"""
+
+def help_markdown(bindings: list[Binding]) -> str:
+    """The whole help text in the current language: the keys, then each panel."""
+    rows = ["# " + _("tui-nn: keys"), "", "| " + _("key") + " | " + _("does") + " |", "|---|---|"]
+    for b in bindings:
+        key = b.key_display or b.key.replace(",", " / ")
+        rows.append(f"| `{key}` | {_(b.tooltip or b.description)} |")
+    return "\n".join(rows) + "\n\n" + "\n\n".join(_(section) for section in SECTIONS)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         # q is not here: it quits, on this screen as everywhere.
-        Binding("escape,question_mark,f1", "dismiss", "Close help", id="help.close",
-                tooltip="Close this screen"),
+        Binding("escape,question_mark,f1", "dismiss", N_("Close help"), id="help.close",
+                tooltip=N_("Close this screen")),
     ]
 
     def __init__(self, bindings: list[Binding]) -> None:
@@ -66,9 +103,5 @@ class HelpScreen(ModalScreen[None]):
         self._key_list = bindings
 
     def compose(self) -> ComposeResult:
-        rows = ["# tui-nn: keys", "", "| key | does |", "|---|---|"]
-        for b in self._key_list:
-            key = b.key_display or b.key.replace(",", " / ")
-            rows.append(f"| `{key}` | {b.tooltip or b.description} |")
         with VerticalScroll(id="help-body"):
-            yield Markdown("\n".join(rows) + "\n" + PANELS)
+            yield Markdown(help_markdown(self._key_list))

@@ -49,14 +49,16 @@ def strip_cost(strip: Strip, end: int, color_system: ColorSystem, cache: dict[St
         if x >= end:
             break
         text, style = seg.text, seg.style
-        total += len(text) if text.isascii() else len(text.encode())
+        ascii_text = text.isascii()
+        total += len(text) if ascii_text else len(text.encode())
         if style is not None:
             o = cache.get(style)
             if o is None:
                 o = len(style.render("x", color_system=color_system)) - 1
                 cache[style] = o
             total += o
-        x += len(text)
+        # ``end`` counts cells: a wide (Korean) character takes two.
+        x += len(text) if ascii_text else cell_len(text)
     return total
 
 

@@ -112,4 +112,4 @@ class CellPainter:
     def grid(self, cells: Cells) -> list[list[tuple[str, Style]]]:
         """Every cell's (character, style), row by row."""
         decode = self.decode
-        return [[decode(cell) for n, cell in runs for _ in range(n)] for runs in cells.rows()]
+        return [[decode(cell) for n, cell in runs for _i in range(n)] for runs in cells.rows()]

@@ -31,6 +31,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ...render.chart import braille_dots, decade_label, linear_ticks, log_ticks, tick_labels
+from ...i18n import N_, _, language
 from ...render.colors import RGB, series_color, sign_rgb
 from ...training.snapshot import Snapshot
 from ._flow import Part, flow
@@ -40,6 +41,8 @@ from .redraw import SnapshotWidget
 __all__ = ["GradientChart", "LossChart", "WeightHistogram", "chart_body", "downsample", "no_gradient_reason", "rebin"]
 
 BARS = " ▁▂▃▄▅▆▇█"
+# The loss chart's two series: (name, its shortest form) each.
+SERIES_NAMES = ((N_("train"), N_("tr")), (N_("test"), N_("te")))
 
 
 def downsample(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +105,7 @@ def _y_axis(ys: Sequence[np.ndarray], log_y: bool, max_ticks: int) -> tuple[tupl
     if not hi > lo:
         hi = lo + (abs(lo) or 1.0)
     # The top snapped up to the next round tick, so the top row is labelled.
-    _, step = linear_ticks(lo, hi, max_ticks)
+    _ticks, step = linear_ticks(lo, hi, max_ticks)
     hi = math.ceil(hi / step - 1e-9) * step
     lo = math.floor(lo / step + 1e-9) * step
     n = round((hi - lo) / step)
@@ -122,7 +125,7 @@ def chart_body(series: Sequence[Series], width: int, rows: int, mode: str, *, lo
     x_labels = rows >= 4
     axis_line = rows >= 7
     plot_rows = rows - x_labels - axis_line
-    ys = [y for _, y, _ in live]
+    ys = [y for _x, y, _c in live]
     (y0, y1), yticks, ylabels = _y_axis(ys, log_y, max(2, min(6, plot_rows // 2 + 1)))
     if log_y:
         live = [(x, np.log10(np.where(y > 0, y, np.nan)), c) for x, y, c in live]
@@ -131,13 +134,13 @@ def chart_body(series: Sequence[Series], width: int, rows: int, mode: str, *, lo
         lab_w = -1  # no room for the y axis: the plot alone
     px0 = lab_w + 1
     cols = width - px0
-    xs = np.concatenate([np.asarray(x, dtype=np.float64) for x, _, _ in live])
+    xs = np.concatenate([np.asarray(x, dtype=np.float64) for x, _y, _c in live])
     x0, x1 = float(np.min(xs)), float(np.max(xs))
     if not x1 > x0:
         x1 = x0 + 1.0
-    dots = braille_dots([(x, y) for x, y, _ in live], (x0, x1), (y0, y1), cols, plot_rows)
+    dots = braille_dots([(x, y) for x, y, _c in live], (x0, x1), (y0, y1), cols, plot_rows)
     dim = Style() if mode == "mono" else Style(dim=True)
-    styles = [_series_style(c, mode) for _, _, c in live]
+    styles = [_series_style(c, mode) for _x, _y, c in live]
     # y tick labels on the rows they fall on (the first one wins a row).
     sy = (4 * plot_rows - 1) / (y1 - y0) if y1 > y0 else 0.0
     row_label: dict[int, str] = {}
@@ -206,7 +209,7 @@ def _fmt(v: float, digits: int = 4) -> str:
         return "0"
     a = abs(v)
     if a >= 1000 or a < 0.001:
-        mantissa, _, exp = f"{v:.{max(digits - 2, 0)}e}".partition("e")
+        mantissa, _e, exp = f"{v:.{max(digits - 2, 0)}e}".partition("e")
         return f"{mantissa}e{int(exp)}"
     return f"{v:.{digits}g}"
 
@@ -253,7 +256,7 @@ class _Chart(SnapshotWidget):
             return
         width, height = self.size
         mode = self._mode()
-        key = (self._sig, width, height, mode, self._extra_key())
+        key = (self._sig, width, height, mode, self._extra_key(), language())
         if key == self._cache_key and not force:
             return
         resized = self._cache_key is None or self._cache_key[1:3] != (width, height)
@@ -276,6 +279,9 @@ class _Chart(SnapshotWidget):
         self.redraw(force=True)
 
     def on_resize(self, _event: events.Resize) -> None:
+        self.redraw(force=True)
+
+    def language_changed(self) -> None:
         self.redraw(force=True)
 
     def _extra_key(self) -> tuple[object, ...]:
@@ -335,7 +341,7 @@ class LossChart(_Chart):
         self.redraw()
 
     def header_parts(self, snap: Snapshot | None, mode: str) -> list[Part]:
-        title = "loss (log)" if self.log_scale else "loss"
+        title = _("loss (log)") if self.log_scale else _("loss")
         parts = [Part.of(Text(title, style="bold"), priority=100)]
         if snap is None or not len(snap.history.get("epoch", ())):
             return parts
@@ -344,19 +350,22 @@ class LossChart(_Chart):
         # the run went back to: the header shows its figures, as the status does.
         tr, te = float(h["train_loss"][-1]), float(h["test_loss"][-1])
         if snap.diverged:
-            parts.append(Part.of(Text("diverged", style="bold red" if mode != "mono" else "bold"), priority=95))
-        for i, (name, v) in enumerate((("train", tr), ("test", te))):
+            parts.append(Part.of(Text(_("diverged"), style="bold red" if mode != "mono" else "bold"), priority=95))
+        for i, ((long_name, short_name), v) in enumerate(zip(SERIES_NAMES, (tr, te))):
+            name, short = _(long_name), _(short_name)
             c = series_color(i, mode)
             parts.append(Part((_legend(f"{name} {_fmt(v)}", c, mode), _legend(f"{name} {_fmt(v, 2)}", c, mode),
-                               _legend(f"{name[:2]} {_fmt(v, 2)}", c, mode, gap="")), priority=90))
+                               _legend(f"{short} {_fmt(v, 2)}", c, mode, gap="")), priority=90))
         mtr, mte = float(h["train_metric"][-1]), float(h["test_metric"][-1])
         if snap.metric_name == "accuracy":
-            parts.append(Part.of(f"accuracy {mtr * 100:.1f}% / {mte * 100:.1f}%",
-                                 f"acc {mtr * 100:.0f}%/{mte * 100:.0f}%", priority=50))
+            parts.append(Part.of(
+                _("accuracy {train} / {test}").format(train=f"{mtr * 100:.1f}%", test=f"{mte * 100:.1f}%"),
+                _("acc {train}/{test}").format(train=f"{mtr * 100:.0f}%", test=f"{mte * 100:.0f}%"), priority=50))
         else:
             m = snap.metric_name.upper()
             parts.append(Part.of(f"{m} {_fmt(mtr)} / {_fmt(mte)}", f"{m} {_fmt(mtr, 2)}/{_fmt(mte, 2)}", priority=50))
-        parts.append(Part.of(f"epoch {snap.epoch}", f"ep {snap.epoch}", priority=30, style="dim"))
+        parts.append(Part.of(_("epoch {epoch}").format(epoch=snap.epoch), _("ep {epoch}").format(epoch=snap.epoch),
+                             priority=30, style="dim"))
         return parts
 
     def header(self, snap: Snapshot | None, mode: str, width: int = 1000, lines: int = 2) -> Text:
@@ -370,7 +379,7 @@ class LossChart(_Chart):
         h = snap.history
         ep = h.get("epoch")
         if ep is None or len(ep) < 2:
-            return _join([*head, *_wrapped("waiting for a few epochs…", width, rows)])
+            return _join([*head, *_wrapped(_("waiting for a few epochs…"), width, rows)])
         max_points = 2 * width
         series = []
         for i, col in enumerate(("train_loss", "test_loss")):
@@ -381,7 +390,7 @@ class LossChart(_Chart):
             series.append((x, y, series_color(i, mode)))
         self.plotted_points = max(len(s[0]) for s in series)
         if self.plotted_points == 0:
-            return _join([*head, *_wrapped("no finite loss to plot", width, rows)])
+            return _join([*head, *_wrapped(_("no finite loss to plot"), width, rows)])
         return _join([*head, *chart_body(series, width, rows, mode, log_y=self.log_scale)])
 
 
@@ -389,11 +398,11 @@ def no_gradient_reason(snap: Snapshot) -> str | None:
     """Why a run has no gradients to chart (step units), or None."""
     acts = (*snap.activations, snap.output_name)
     if "step" in acts:
-        return "step units have no gradient: nothing to plot (hand-set weights or the perceptron rule train them)"
+        return _("step units have no gradient: nothing to plot (hand-set weights or the perceptron rule train them)")
     lh = snap.layer_history
     keys = [k for k in lh if k.startswith("grad")]
     if keys and len(lh.get("epoch", ())) and not any(np.isfinite(lh[k]).any() for k in keys):
-        return "these units have no gradient: nothing to plot"
+        return _("these units have no gradient: nothing to plot")
     return None
 
 
@@ -421,7 +430,7 @@ class GradientChart(_Chart):
         return sorted(keys, key=lambda k: int(k[4:]) if k[4:].isdigit() else 0)
 
     def header_parts(self, snap: Snapshot | None, mode: str) -> list[Part]:
-        parts = [Part.of(Text("grad RMS (log)", style="bold"), Text("grad", style="bold"), priority=100)]
+        parts = [Part.of(Text(_("grad RMS (log)"), style="bold"), Text(_("grad"), style="bold"), priority=100)]
         if snap is None:
             return parts
         lh = snap.layer_history
@@ -443,9 +452,10 @@ class GradientChart(_Chart):
         # snapshot holds only blocks of its weights).
         rms = [s.weight_rms for s in snap.layer_stats] or [s.rms for s in snap.weight_stats]
         if rms:
-            full = Text.assemble(("weight RMS ", "bold"), "  ".join(f"L{i + 1} {_fmt(v)}" for i, v in enumerate(rms)))
-            short = Text.assemble(("weight RMS ", "bold"), " ".join(f"L{i + 1} {_fmt(v, 2)}" for i, v in enumerate(rms)))
-            tiny = Text.assemble(("w RMS ", "bold"), " ".join(_fmt(v, 2) for v in rms))
+            title = _("weight RMS") + " "
+            full = Text.assemble((title, "bold"), "  ".join(f"L{i + 1} {_fmt(v)}" for i, v in enumerate(rms)))
+            short = Text.assemble((title, "bold"), " ".join(f"L{i + 1} {_fmt(v, 2)}" for i, v in enumerate(rms)))
+            tiny = Text.assemble((_("w RMS") + " ", "bold"), " ".join(_fmt(v, 2) for v in rms))
             parts.append(Part((full, short, tiny), priority=40, newline=True))
         return parts
 
@@ -464,7 +474,8 @@ class GradientChart(_Chart):
         ep = lh.get("epoch")
         keys = self._layers(snap)
         if ep is None or len(ep) < 2 or not keys:
-            return _join([*head, *_wrapped("per-layer gradients appear after a few epochs (track_layers)", width, rows)])
+            return _join([*head, *_wrapped(_("per-layer gradients appear after a few epochs (track_layers)"),
+                                           width, rows)])
         if rows < 3 or width < 16:
             return _join(head)
         series = []
@@ -534,7 +545,7 @@ class WeightHistogram(_Chart):
 
     def _build(self, snap: Snapshot | None, width: int, height: int, mode: str) -> Text:
         if snap is None or not snap.weights:
-            return Text("weights", style="bold")
+            return Text(_("weights"), style="bold")
         whole = _whole_weights(snap)
         if whole is not None:
             # The snapshot holds every weight (a small net): bin them as they are.
@@ -551,9 +562,9 @@ class WeightHistogram(_Chart):
             shapes = [s.shape for s in ws]
             rms = [s.rms for s in ws]
         labels = [f"L{i + 1} {shape[0]}×{shape[1]}" for i, shape in enumerate(shapes)]
-        lab_w = max(len(s) for s in labels) + 1
+        lab_w = max(cell_len(s) for s in labels) + 1
         stats = [f" rms {_fmt(v)}" for v in rms]
-        st_w = max(len(s) for s in stats)
+        st_w = max(cell_len(s) for s in stats)
         bins = max(width - lab_w - st_w, 4)
         if bins % 2:
             bins -= 1  # an even number of bins puts zero on a bin edge
@@ -572,10 +583,11 @@ class WeightHistogram(_Chart):
                 bin_styles.append(Style(color="blue" if c >= 0 else "yellow"))
             else:
                 bin_styles.append(Style(color=to_color(sign_rgb(c, 0.4 + 0.6 * q), mode)))
-        lines = [Text.assemble(("weights", "bold"), f"  range ±{_fmt(m)}  (orange < 0 < blue)")]
+        lines = [Text.assemble((_("weights"), "bold"), "  " + _("range ±{range}  (orange < 0 < blue)").format(
+            range=_fmt(m)))]
         for label, counts, st in zip(labels, histograms, stats):
             top = counts.max() if counts.size else 0
-            line = Text(label.ljust(lab_w), no_wrap=True, overflow="crop")
+            line = Text(label + " " * (lab_w - cell_len(label)), no_wrap=True, overflow="crop")
             for cnt, style in zip(counts.tolist(), bin_styles):
                 if cnt == 0 or top == 0:
                     line.append(" ")

@@ -17,6 +17,8 @@ picture of yet gets a sentence saying its picture is on its way.
 
 from __future__ import annotations
 
+import re
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -24,6 +26,7 @@ from textual import events
 from textual.reactive import var
 from textual.strip import Strip
 
+from ...i18n import _
 from ...render.cells import Cells, encode, sample
 from ...render.colors import ANSI_CLASS, SHADES, point_rgb
 from ...render.field import ColourField, Field, Legend, unpictured
@@ -35,29 +38,49 @@ from .cell_styles import HALF, MONO_TEST, MONO_TRAIN, TEST_GLYPH, TRAIN_GLYPH, C
 from .colors import StyleCache, color_mode, palette_color, to_color
 from .redraw import LatestMessage, SnapshotWidget
 
-__all__ = ["DecisionGrid", "HALF", "TEST_GLYPH", "TRAIN_GLYPH", "caption_segments", "coarse", "tabular_message",
-           "unpictured_message"]
+__all__ = ["DecisionGrid", "HALF", "TEST_GLYPH", "TRAIN_GLYPH", "caption_segments", "caption_title", "coarse",
+           "tabular_message", "unpictured_message"]
 
 
 def tabular_message(snap: Snapshot) -> str:
     """What the plane says for data that has no plane (e.g. Iris)."""
     n = snap.sizes[0] if snap.sizes else len(snap.input_names)
     name = snap.dataset_name
-    what = f"{name.capitalize()} has" if name else "This data set has"
-    metric = "RMSE" if snap.task == "regression" else "accuracy"
-    return (
-        f"{what} {n} inputs: no plane to draw. "
-        f"Watch the loss and {metric} instead, and the network view for the weights."
-    )
+    metric = "RMSE" if snap.task == "regression" else _("accuracy")
+    if name:
+        message = _("{name} has {count} inputs: no plane to draw. Watch the loss and {metric} instead, "
+                    "and the network view for the weights.")
+    else:
+        message = _("This data set has {count} inputs: no plane to draw. Watch the loss and {metric} instead, "
+                    "and the network view for the weights.")
+    return message.format(name=name.capitalize(), count=n, metric=metric)
 
 
 def unpictured_message(snap: Snapshot, layer: int, index: int) -> str:
     """What the plane says for a neuron of a large layer that the snapshot has no picture of."""
     size = snap.sizes[layer + 1] if layer + 1 < len(snap.sizes) else 0
     shown = snap.neuron_grids[layer].shape[2] if layer < len(snap.neuron_grids) else 0
-    return (f"Layer {layer + 1} neuron {index + 1} of {size}: its picture is on its way "
-            f"(snapshots of a large network picture the first {shown} neurons of each layer "
-            f"and the one selected).")
+    return _("Layer {layer} neuron {index} of {size}: its picture is on its way (snapshots of a large network "
+             "picture the first {shown} neurons of each layer and the one selected).").format(
+        layer=layer + 1, index=index + 1, size=size, shown=shown)
+
+
+_NEURON_TITLE = re.compile(r"layer (\d+) neuron (\d+)(?: \((.*)\))?")
+
+
+def caption_title(title: str) -> str:
+    """A picture's title (``render.field``'s, in English) in the current language:
+    "output", "input x1", "layer 1 neuron 3 (tanh)"; "P(class)" as it is."""
+    if title == "output":
+        return _("output")
+    if title.startswith("input "):
+        return _("input {name}").format(name=title[len("input "):])
+    neuron = _NEURON_TITLE.fullmatch(title)
+    if neuron:
+        layer, index, act = neuron.groups()
+        words = _("layer {layer} neuron {index}").format(layer=layer, index=index)
+        return f"{words} ({act})" if act else words
+    return title
 
 
 def coarse(snap: Snapshot, field: Field, pixels: tuple[int, int]) -> bool:
@@ -93,9 +116,9 @@ def caption_segments(snap: Snapshot, field: Field, mode: str, base: Style, style
 
     With ``width``, only the parts that fit whole (in that order): nothing is cut.
     """
-    title = [Segment(f" {field.title}", base + Style(bold=True))]
+    title = [Segment(f" {caption_title(field.title)}", base + Style(bold=True))]
     if is_coarse:
-        title.append(Segment(" (coarse)", base + Style(dim=True)))
+        title.append(Segment(" " + _("(coarse)"), base + Style(dim=True)))
     groups = [title, [Segment(f"  x1 → x2 ↑ ±{snap.extent:g}  ", base)]]
     groups.append(_legend_segments(field.legend, mode, base, styles, colours))
     if snap.task != "regression" and snap.train_points is not None:
@@ -109,7 +132,7 @@ def caption_segments(snap: Snapshot, field: Field, mode: str, base: Style, style
                            Segment(f" {name}", base)])
     if show_test and snap.test_points is not None:
         glyph = MONO_TEST[0] if mode == "mono" else TEST_GLYPH
-        groups.append([Segment(f"  {glyph} test", base)])
+        groups.append([Segment(f"  {glyph} " + _("test"), base)])
     segs: list[Segment] = []
     used = 0
     for group in groups:
@@ -250,6 +273,9 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
         self._rebuild(force=True)
         self._post_size()
 
+    def language_changed(self) -> None:
+        self._rebuild(force=True)
+
     def _layout(self) -> PlaneLayout:
         width, height = self.size
         snap = self._snap
@@ -358,13 +384,13 @@ class DecisionGrid(SnapshotWidget, can_focus=False):
 
     def _show_message(self, layout: PlaneLayout, snap: Snapshot | None) -> None:
         if snap is None:
-            msg = "No run yet."
+            msg = _("No run yet.")
         elif snap.output_grid is None:
             msg = tabular_message(snap)
         elif unpictured(snap, self._view) and self._view is not None:
             msg = unpictured_message(snap, *self._view)
         else:
-            msg = "Too small to draw the plane."
+            msg = _("Too small to draw the plane.")
         width, height = layout.width, layout.height
         context = ("message", msg, width, height)
         self._title = ""

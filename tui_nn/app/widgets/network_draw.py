@@ -39,6 +39,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from ...i18n import _
 from ...render.cells import BLANK, encode
 from ...render.colors import BLUE, DEAD, DIM, ORANGE, sign_rgb
 from ...render.field import BinMemory, thumbnail_levels
@@ -127,7 +128,7 @@ class Geometry:
     def column_end(self, col: int) -> int:
         """The x just right of column ``col`` (its labels, and the output's title "out", included)."""
         if col == len(self.sizes) - 1:
-            return max(self.col_x[col] + 1 + self.tw + self.out_w, self.col_x[col] + len("out"))
+            return max(self.col_x[col] + 1 + self.tw + self.out_w, self.col_x[col] + cell_len(_("out")))
         return self.col_x[col] + 1 + self.tw
 
     def strip_x(self, k: int) -> int:
@@ -151,13 +152,18 @@ class Geometry:
         if not n:
             return ""
         room = self.more_room(col)
-        return next((v for v in (f"+{n} more", f"+{n}", "+") if cell_len(v) <= room), "")
+        return next((v for v in (more_words(n), f"+{n}", "+") if cell_len(v) <= room), "")
 
     def more_room(self, col: int) -> int:
         """Cells right of column ``col``'s marker the "more" label may take: through the
         links' area (no strip starts from the "more" slot), one blank before the next column."""
         end = self.col_x[col + 1] - 1 if col + 1 < len(self.sizes) else self.width
         return end - (self.col_x[col] + 1)
+
+
+def more_words(n: int) -> str:
+    """The "more" slot's full text: "+448 more"."""
+    return _("+{count} more").format(count=n)
 
 
 def _column_height(n: int, th: int, vgap: int) -> int:
@@ -183,10 +189,10 @@ def _build_geometry(sizes: tuple[int, ...], label_w: int, out_w: int, th: int, t
             # cell); a column with a "more" slot keeps room for its "+N" label.
             room = slots[k + 1] + pad_r
             if pictured[k] < sizes[k]:
-                room = max(room, cell_len(f"+{sizes[k] - pictured[k]} more") - tw)
+                room = max(room, cell_len(more_words(sizes[k] - pictured[k])) - tw)
             x += 1 + room
     x += out_w
-    x = max(x, col_x[-1] + len("out")) if col_x else x  # room for the output's title
+    x = max(x, col_x[-1] + cell_len(_("out"))) if col_x else x  # room for the output's title
     tallest = _column_height(max(slots, default=1), th, vgap)
     body_h = max(tallest, avail)
     tops = tuple((body_h - _column_height(n, th, vgap)) // 2 for n in slots)
@@ -222,7 +228,7 @@ def fit_geometry(sizes: tuple[int, ...], names: tuple[str, ...], out_names: tupl
     for g, fits_h in geos:
         if g.width <= width and fits_h:
             return _spread(g, width)
-    narrow = [g for g, _ in geos if g.width <= width]
+    narrow = [g for g, _fits in geos if g.width <= width]
     if narrow:
         return min(narrow, key=lambda g: g.body_h)
     return geos[-1][0]
@@ -277,7 +283,7 @@ class Canvas:
     def __init__(self, window: Window, base: Style) -> None:
         self.window = window
         self.base = base
-        self.rows: list[list[TextCell]] = [[(" ", base)] * window.width for _ in range(window.height)]
+        self.rows: list[list[TextCell]] = [[(" ", base)] * window.width for _row in range(window.height)]
 
     def has_row(self, r: int) -> bool:
         return 0 <= r - self.window.y < self.window.height
@@ -449,10 +455,10 @@ class NetworkPainter:
         loss = snap.loss_name
         lines = [snap.output_name] if note_activation else []
         if note_loss:
-            lines.append(f"{loss} loss")
+            lines.append(_("{loss} loss").format(loss=loss))
         x = geo.col_x[k] + 1  # under the thumbnail ...
         if note_loss and x + cell_len(lines[-1]) > right:
-            lines[-1:] = ["loss", loss]
+            lines[-1:] = [_("loss"), loss]
         if any(x + cell_len(t) > right for t in lines):
             x = geo.col_x[k]  # ... or from the marker's column (free below the neurons)
         row = geo.neuron_top(geo.slots(k) - 1, k) + geo.th
@@ -510,7 +516,7 @@ class NetworkPainter:
             self._link_context = (mode, base)
             self._link_memo.clear()
         if not block.size:
-            return [[] for _ in range(block.shape[0])]
+            return [[] for _row in range(block.shape[0])]
         with np.errstate(all="ignore"):
             q = np.minimum(np.abs(block) / m, 1.0)
             level = np.minimum((q * len(BARS)).astype(np.int64), len(BARS) - 1)

@@ -17,6 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from ...i18n import _
 from ...render.colors import BLUE, DEAD, ORANGE
 from ...training.snapshot import Snapshot
 from .colors import StyleCache, to_color
@@ -33,7 +34,7 @@ def summary_text(sentences: tuple[str, ...], room: int) -> str:
     short = [re.sub(r"\s*\([^)]*\)", "", s).strip() for s in sentences]
     variants = ["; ".join(sentences), "; ".join(short)]
     variants += ["; ".join(short[:k]) + "; …" for k in range(len(short) - 1, 0, -1)]
-    variants += ["large net: summarised", "summarised"]
+    variants += [_("large net: summarised"), _("summarised")]
     return next((v for v in variants if cell_len(v) <= room), "")
 
 
@@ -67,9 +68,11 @@ class NetworkLabels:
         act, loss = snap.output_name, snap.loss_name
         titles = []
         if act and loss:
-            titles += [f"out {act} · {loss} loss", f"out {act} · {loss}", f"out {act}·{loss}"]
+            titles += [_("out {activation} · {loss} loss").format(activation=act, loss=loss),
+                       _("out {activation} · {loss}").format(activation=act, loss=loss),
+                       _("out {activation}·{loss}").format(activation=act, loss=loss)]
         if act:
-            titles.append(f"out {act}")
+            titles.append(_("out {activation}").format(activation=act))
         return titles
 
     def header_items(self, snap: Snapshot, geo: Geometry, view_width: int, base: Style) -> list[HeaderItem]:
@@ -85,11 +88,12 @@ class NetworkLabels:
         n = len(geo.sizes)
         right = max(geo.width, view_width)
         slots: list[HeaderItem | None] = []
+        out = _("out")
         for k in range(n):
             x = geo.column_start(k)
-            title = "inputs" if k == 0 else ("out" if k == n - 1 else f"L{k}")
+            title = _("inputs") if k == 0 else (out if k == n - 1 else f"L{k}")
             if k == 0 and n > 1 and cell_len(title) + 1 > geo.col_x[1]:
-                title = "in"
+                title = _("in")
             slots.append(HeaderItem(x, title, bold))
 
         def free(x: int, w: int, skip: int) -> bool:
@@ -110,7 +114,7 @@ class NetworkLabels:
                 w = cell_len(title)
                 x = min(geo.col_x[-1], right - w)
                 if free(x, w, n - 1):
-                    slots[n - 1] = HeaderItem(x, title, bold, "out")
+                    slots[n - 1] = HeaderItem(x, title, bold, out)
                     break
         for k in range(1, n - 1):
             act = snap.activations[k - 1] if k - 1 < len(snap.activations) else ""
@@ -173,34 +177,38 @@ class NetworkLabels:
         short_head = short_bias = ""
         if layer == -1:
             name = snap.input_names[index] if index is not None and index < len(snap.input_names) else "?"
-            head = f"input {name}"
+            head = _("input {name}").format(name=name)
             if snap.weights and index is not None and index < snap.weights[0].shape[0]:
-                label, weights = "out w", [float(v) for v in snap.weights[0][index]]
+                label, weights = _("out w"), [float(v) for v in snap.weights[0][index]]
         else:
             unit = index or 0
             if layer == n_hidden:
                 act = snap.output_name
                 named = index is not None and index < len(snap.class_names)
-                head = "output" + (f" {snap.class_names[unit]}" if named else "")
-                extra = f", {snap.loss_name} loss" if snap.loss_name else ""
-                head = f"{head} ({act}{extra})" if act else head
+                head = _("output") + (f" {snap.class_names[unit]}" if named else "")
+                if act and snap.loss_name:
+                    head = _("{unit} ({activation}, {loss} loss)").format(unit=head, activation=act,
+                                                                         loss=snap.loss_name)
+                elif act:
+                    head = f"{head} ({act})"
             else:
                 act = snap.activations[layer] if layer < len(snap.activations) else ""
-                head = f"layer {layer + 1} neuron {unit + 1}"
+                head = _("layer {layer} neuron {index}").format(layer=layer + 1, index=unit + 1)
                 head = f"{head} ({act})" if act else head
                 # Of a large layer the snapshot holds the first neurons: say which one of how many.
                 size = snap.sizes[layer + 1] if layer + 1 < len(snap.sizes) else 0
                 shown = snap.biases[layer].shape[0] if layer < len(snap.biases) else size
                 if size > shown:
                     short_head = head
-                    head = f"layer {layer + 1} neuron {unit + 1} of {size}" + (f" ({act})" if act else "")
+                    head = _("layer {layer} neuron {index} of {size}").format(layer=layer + 1, index=unit + 1,
+                                                                              size=size) + (f" ({act})" if act else "")
             if layer < len(snap.biases) and unit < snap.biases[layer].shape[0]:
-                bias = f"bias {float(snap.biases[layer][unit]):+.2f}"
+                bias = _("bias {bias}").format(bias=f"{float(snap.biases[layer][unit]):+.2f}")
                 if layer < len(snap.weights) and unit < snap.weights[layer].shape[1]:
-                    label, weights = "in w", [float(v) for v in snap.weights[layer][:, unit]]
+                    label, weights = _("in w"), [float(v) for v in snap.weights[layer][:, unit]]
             elif layer < len(snap.biases):
-                bias = f"not pictured (the first {snap.biases[layer].shape[0]} are)"
-                short_bias = "not pictured"
+                bias = _("not pictured (the first {count} are)").format(count=snap.biases[layer].shape[0])
+                short_bias = _("not pictured")
         best = _fit_info(head, bias, short_head, short_bias, label, weights, width - 1)
         return Strip([Segment(" " + best, base + Style(dim=not focused))])
 
@@ -216,36 +224,42 @@ class NetworkLabels:
         long as fits beside ``right`` (the "more layers" marker, which comes first)."""
         pos, neg, dead = self._legend_styles(mode, base)
         dim = base + Style(dim=True)
+        links = _("links:") + " "
+        dead_words = _("dead")
         if mode == "mono":
             variants = [
-                [("links: ", dim), ("+ #", pos), (" w>0  ", dim), ("- =", neg), (" w<0  (# = larger |w|)  ", dim),
-                 (DEAD_GLYPH, dead), (" dead (w=0)", dim)],
-                [("links: ", dim), ("+#", pos), (" w>0  ", dim), ("-=", neg), (" w<0  #= larger  ", dim),
-                 (DEAD_GLYPH, dead), (" dead (0)", dim)],
-                [("links: ", dim), ("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 #=strong ", dim), (DEAD_GLYPH, dead),
-                 (" w=0", dim)],
-                [("links: ", dim), ("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 ", dim), (DEAD_GLYPH, dead),
+                [(links, dim), ("+ #", pos), (" w>0  ", dim), ("- =", neg),
+                 (" w<0  (# = " + _("larger |w|") + ")  ", dim), (DEAD_GLYPH, dead), (f" {dead_words} (w=0)", dim)],
+                [(links, dim), ("+#", pos), (" w>0  ", dim), ("-=", neg), (" w<0  #= " + _("larger") + "  ", dim),
+                 (DEAD_GLYPH, dead), (f" {dead_words} (0)", dim)],
+                [(links, dim), ("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 #=" + _("strong") + " ", dim),
+                 (DEAD_GLYPH, dead), (" w=0", dim)],
+                [(links, dim), ("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 ", dim), (DEAD_GLYPH, dead),
                  (" w=0", dim)],
                 [("+#", pos), (" w>0 ", dim), ("-=", neg), (" w<0 ", dim), (DEAD_GLYPH, dead), (" w=0", dim)],
                 [("+", pos), (" ", dim), ("-", neg), (" ", dim), (DEAD_GLYPH, dead), ("0", dim)],
             ]
         else:
-            neg_name = "yellow" if mode == "ansi" else "orange"
+            neg_name = _("yellow") if mode == "ansi" else _("orange")
+            blue = _("blue")
+            height = _("height")
             variants = [
-                [("links: ", dim), ("▆", pos), (" blue w>0  ", dim), ("▆", neg),
-                 (f" {neg_name} w<0  taller = larger |w|  ", dim), (DEAD_GLYPH, dead), (" dead (w=0)", dim)],
-                [("links: ", dim), ("▆", pos), (" blue +  ", dim), ("▆", neg), (f" {neg_name} −  height |w|  ", dim),
-                 (DEAD_GLYPH, dead), (" dead (0)", dim)],
-                [("links: ", dim), ("▆", pos), (" w>0 ", dim), ("▆", neg), (" w<0 height=|w| ", dim),
+                [(links, dim), ("▆", pos), (f" {blue} w>0  ", dim), ("▆", neg),
+                 (f" {neg_name} w<0  " + _("taller = larger |w|") + "  ", dim), (DEAD_GLYPH, dead),
+                 (f" {dead_words} (w=0)", dim)],
+                [(links, dim), ("▆", pos), (f" {blue} +  ", dim), ("▆", neg),
+                 (f" {neg_name} −  {height} |w|  ", dim), (DEAD_GLYPH, dead), (f" {dead_words} (0)", dim)],
+                [(links, dim), ("▆", pos), (" w>0 ", dim), ("▆", neg), (f" w<0 {height}=|w| ", dim),
                  (DEAD_GLYPH, dead), (" w=0", dim)],
-                [("▆", pos), (" w>0 ", dim), ("▆", neg), (" w<0 height=|w| ", dim), (DEAD_GLYPH, dead), (" w=0", dim)],
+                [("▆", pos), (" w>0 ", dim), ("▆", neg), (f" w<0 {height}=|w| ", dim), (DEAD_GLYPH, dead),
+                 (" w=0", dim)],
                 [("▆", pos), (" w>0 ", dim), ("▆", neg), (" w<0 ", dim), (DEAD_GLYPH, dead), (" w=0", dim)],
                 [("▆", pos), ("+ ", dim), ("▆", neg), ("- ", dim), (DEAD_GLYPH, dead), ("0", dim)],
             ]
         room = width - 1 - (cell_len(right) + 2 if right else 0)
         segs: list[Segment] = [Segment(" ", base)]
         for v in variants:
-            if sum(cell_len(t) for t, _ in v) <= room:
+            if sum(cell_len(t) for t, _style in v) <= room:
                 segs += [Segment(t, s) for t, s in v]
                 break
         strip = Strip(segs)
@@ -269,7 +283,7 @@ def _fit_info(head: str, bias: str, short_head: str, short_bias: str, label: str
           room: int) -> str:
     """The info line's text in ``room`` cells: the longest head and bias that fit, then
     as many weights as fit (at most 8), then the key hint if there is room."""
-    hint = "   ←↑↓→ select"
+    hint = "   ←↑↓→ " + _("select")
     if short_head or short_bias:
         # The longest head and bias that fit together (the bias before "of 512").
         heads = [head] + ([short_head] if short_head else [])

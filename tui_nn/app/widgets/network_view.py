@@ -26,6 +26,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
+from ...i18n import N_, _, ngettext
 from ...training.snapshot import Snapshot
 from .colors import color_mode
 from .network_draw import Geometry, NetworkPainter, Window, fit_geometry, more_counts, pictured_counts
@@ -52,11 +53,11 @@ class NetworkView(SnapshotWidget, can_focus=True):
     KIND = "network"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(0, -1)", "Up", show=False),
-        Binding("down", "move(0, 1)", "Down", show=False),
-        Binding("left", "move(-1, 0)", "Left", show=False),
-        Binding("right", "move(1, 0)", "Right", show=False),
-        Binding("enter", "choose", "Show neuron", show=False),
+        Binding("up", "move(0, -1)", N_("Up"), show=False),
+        Binding("down", "move(0, 1)", N_("Down"), show=False),
+        Binding("left", "move(-1, 0)", N_("Left"), show=False),
+        Binding("right", "move(1, 0)", N_("Right"), show=False),
+        Binding("enter", "choose", N_("Show neuron"), show=False),
     ]
 
     class NeuronSelected(LatestMessage):
@@ -137,6 +138,9 @@ class NetworkView(SnapshotWidget, can_focus=True):
         self._rebuild(force=True)
 
     def on_resize(self, _event: events.Resize) -> None:
+        self._rebuild(force=True)
+
+    def language_changed(self) -> None:
         self._rebuild(force=True)
 
     def on_focus(self) -> None:
@@ -253,14 +257,15 @@ class NetworkView(SnapshotWidget, can_focus=True):
         base = self.rich_style
         if snap is None or not snap.sizes:
             self._geo = None
-            self.set_lines([Strip([Segment(" No network yet.", base)]).adjust_cell_length(width, base)], force=True)
+            self.set_lines([Strip([Segment(" " + _("No network yet."), base)]).adjust_cell_length(width, base)],
+                           force=True)
             return
         mode = color_mode(self.app, override=self.force_mode, compact=self.compact_colors)
         if mode != self._mode:
             self._mode = mode
             force = True
         thumbs = snap.input_grids is not None and snap.output_grid is not None
-        out_names = snap.class_names if snap.sizes[-1] > 1 else ("out",)
+        out_names = snap.class_names if snap.sizes[-1] > 1 else (_("out"),)
         self._out_names = tuple(out_names)
         body_rows, self._extra_row, self._summary_row, self._info_row = self._plan_rows(height, bool(snap.summarised))
         self._body_rows = body_rows
@@ -288,15 +293,16 @@ class NetworkView(SnapshotWidget, can_focus=True):
             return ""
 
         def layers(n: int) -> str:
-            return f"{n} more layer{'s' if n > 1 else ''}"
+            return ngettext("{count} more layer", "{count} more layers", n).format(count=n)
 
+        scroll = _("←→ to scroll")
         if left and right:
-            variants = [f"← {left} · {layers(right)} →, ←→ to scroll", f"← {left} · {layers(right)} →",
-                        f"←{left} {right}→"]
+            marker = f"← {left} · {layers(right)} →"
+            variants = [f"{marker}, {scroll}", marker, f"←{left} {right}→"]
         elif right:
-            variants = [f"→ {layers(right)}, ←→ to scroll", f"→ {layers(right)}", f"→ +{right}"]
+            variants = [f"→ {layers(right)}, {scroll}", f"→ {layers(right)}", f"→ +{right}"]
         else:
-            variants = [f"← {layers(left)}, ←→ to scroll", f"← {layers(left)}", f"← +{left}"]
+            variants = [f"← {layers(left)}, {scroll}", f"← {layers(left)}", f"← +{left}"]
         return next((v for v in variants if cell_len(v) <= width), "")
 
     def _draw(self, force: bool = False) -> None:

@@ -32,6 +32,7 @@ from textual.widget import Widget
 from ...training.snapshot import Snapshot
 from ...training.state import RunState
 from ._lines import LinesWidget
+from .language import FollowsLanguage
 
 __all__ = ["POLICIES", "LatestMessage", "RedrawPolicy", "SnapshotWidget"]
 
@@ -55,13 +56,14 @@ POLICIES: dict[str, RedrawPolicy] = {
 }
 
 
-class SnapshotWidget(LinesWidget):
+class SnapshotWidget(FollowsLanguage, LinesWidget):
     """A :class:`LinesWidget` that draws snapshots under the policy of its ``KIND``.
 
     Subclasses implement :meth:`draw_snapshot` (and call :meth:`drew` when they
     built a picture); :meth:`_accept` may say a snapshot brings nothing new,
     :meth:`_urgent` that it must be drawn at once. ``min_interval``,
     ``max_rate`` and ``burst`` start from the policy and may be changed.
+    After a switch of language the snapshot is drawn again (``language_changed``).
     """
 
     KIND: ClassVar[str] = "chart"
@@ -96,6 +98,9 @@ class SnapshotWidget(LinesWidget):
             return True
         self.draw_snapshot()
         return True
+
+    def language_changed(self) -> None:
+        self.draw_snapshot()
 
     def drew(self) -> None:
         """Note that a picture was just built (the interval counts from here)."""

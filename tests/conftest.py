@@ -1,0 +1,14 @@
+"""The test session runs in English whatever the locale (LANG=ko_KR.UTF-8 on a
+learner's machine): the tests compare English messages. Tests of the Korean
+catalog switch to it and back themselves (see test_i18n.py)."""
+
+from __future__ import annotations
+
+import os
+
+from tui_nn import i18n
+
+# This process, and the programs the tests start (``tui-nn`` in a subprocess, a
+# spawned trainer), which read the language from the environment.
+os.environ["LANGUAGE"] = "en"
+i18n.set_language("en")
