@@ -243,15 +243,43 @@ def test_epochs_to_a_target_against_a_hand_count():
     assert c.epochs_to(np.nextafter(adam[3], 0))[1] == 4  # a hair below: the next epoch
     assert c.epochs_to(max(sgd[0], adam[0])) == [0, 0]  # the initial weights already do
     assert c.epochs_to(0.0) == [None, None]
-    # The default: 1.25x the lowest final training loss; the best run always gets there.
-    best = min(sgd[-1], adam[-1])
-    assert c.default_target() == pytest.approx(1.25 * best)
+    # The default: the highest final training loss (here sgd's), which both runs reached.
+    assert sgd[-1] > adam[-1]
+    assert c.default_target() == sgd[-1] == max(sgd[-1], adam[-1])
     rows = c.rows()
     assert all(r["target"] == c.default_target() for r in rows)
     assert [r["epochs_to_target"] for r in rows] == [
-        _first_at_or_below(sgd, 1.25 * best), _first_at_or_below(adam, 1.25 * best)]
-    assert rows[1]["epochs_to_target"] is not None
+        _first_at_or_below(sgd, sgd[-1]), _first_at_or_below(adam, sgd[-1])]
+    assert all(isinstance(r["epochs_to_target"], int) for r in rows)
+    assert rows[1]["epochs_to_target"] < rows[0]["epochs_to_target"]  # adam gets there first
     assert Comparison(CIRCLE, *OPTIMIZERS, epochs=1, target=0.5).target_loss() == 0.5
+
+
+def test_the_default_target_leaves_diverged_runs_out():
+    base = load_preset("diverge")
+    c = Comparison(base, "training.learning_rate", ["0.01", "0.03", "5"], epochs=6)
+    c.run()
+    slow, fast, wild = c.runs
+    assert wild.diverged and not slow.diverged and not fast.diverged
+    finals = [r.trainer.last.train_loss for r in (slow, fast)]
+    assert c.default_target() == max(finals)
+    reached = c.epochs_to(max(finals))
+    assert all(isinstance(n, int) for n in reached[:2])
+    for run, n in zip((slow, fast), reached):
+        losses = run.trainer.history.column("train_loss")
+        assert losses[n] <= max(finals) and all(losses[:n] > max(finals))  # the first epoch at or below it
+    assert [r["epochs_to_target"] for r in c.rows()] == reached
+
+
+def test_no_default_target_when_a_run_did_not_get_below_its_start():
+    assert compare_module.common_target([(0.7, 0.2), (0.7, 0.4)]) == 0.4
+    assert compare_module.common_target([(0.7, 0.2), (0.7, 0.7)]) is None  # one did not learn
+    assert compare_module.common_target([(0.7, 0.2), (0.5, 0.6)]) is None  # one got worse
+    assert compare_module.common_target([]) is None  # every run diverged
+    c = Comparison(CIRCLE, *OPTIMIZERS, epochs=0)
+    c.run()
+    assert c.default_target() is None  # no epoch trained: the finals are the starts
+    assert all(r["target"] is None and r["epochs_to_target"] is None for r in c.rows())
 
 
 # ---- the command line -------------------------------------------------------------------
@@ -295,7 +323,8 @@ def test_table_has_a_row_per_value_in_aligned_columns(capsys):
     assert [line.split()[0] for line in table[2:]] == ["sgd", "adam", "rmsprop"]
     assert all(line.split()[-1] == "ok" and " 5 " in line for line in table[2:])
     _assert_aligned(table)
-    assert "Epochs to loss" in out and "1.25x the lowest final training loss" in out
+    assert "Epochs to loss" in out and "the highest final training loss of the runs that did not diverge" in out
+    assert all(line.split()[-2].isdigit() for line in table[2:])  # every run reached the target
 
 
 def test_table_columns_are_measured_in_cells():

@@ -294,11 +294,30 @@ def test_target_and_epochs_to_target():
     t.run(20)
     snap = t.snapshot(grid=(8, 8))
     goal = target_loss([snap, None])
-    assert goal == pytest.approx(1.25 * float(snap.history["train_loss"][-1]))
+    assert goal == float(snap.history["train_loss"][-1])  # one run: its own final loss
     n = epochs_to(snap, goal)
     h = snap.history
     assert n is not None and float(h["train_loss"][list(h["epoch"]).index(n)]) <= goal
     assert epochs_to(snap, -1.0) is None
+
+
+def test_the_target_is_the_highest_final_loss_so_every_run_gets_a_count():
+    slow, fast = (Trainer(circle().with_overrides([f"training.optimizer={o}"])) for o in ("sgd", "adam"))
+    slow.run(20)
+    fast.run(20)
+    snaps = [slow.snapshot(grid=(8, 8)), fast.snapshot(grid=(8, 8))]
+    finals = [t.last.train_loss for t in (slow, fast)]
+    assert finals[0] > finals[1]
+    goal = target_loss([*snaps, None])
+    assert goal == max(finals)
+    counts = [epochs_to(s, max(finals)) for s in snaps]
+    assert all(isinstance(n, int) for n in counts) and counts[1] < counts[0]
+    for snap, n in zip(snaps, counts):
+        h = snap.history
+        i = list(h["epoch"]).index(n)
+        assert h["train_loss"][i] <= goal and all(h["train_loss"][:i] > goal)
+    # Before any epoch, nobody is below the start: no target yet.
+    assert target_loss([Trainer(circle()).snapshot(grid=(8, 8))] * 2) is None
 
 
 @async_test

@@ -140,3 +140,53 @@ async def test_korean_fits_the_terminal_and_keeps_the_panels_edges(size):
 def test_every_lesson_is_reachable_by_next():
     numbers = [lesson.number for lesson in LESSONS]
     assert numbers == list(range(1, len(LESSONS) + 1))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@async_test
+async def test_s_and_e_swap_the_settings_and_the_lesson(size):
+    app = lesson_app(1)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: app.snapshot is not None)
+        settings, panel = app.query_one("#sidebar"), app.query_one(LessonPanel)
+        await wait_for(pilot, lambda: screen_lines(app)[-1].strip(), what="the footer")
+        footer = screen_lines(app)[-1]
+        assert "e Lesson" in footer and "s Settings" not in footer and cell_len(footer.rstrip()) <= size[0]
+        assert panel.display and not settings.display
+        await pilot.press("s")
+        await pilot.pause()
+        assert settings.display and not panel.display
+        await pilot.press("e")
+        await pilot.pause()
+        assert panel.display and not settings.display
+
+
+def test_the_activation_lessons_draw_the_function_and_its_derivative():
+    import math
+
+    from tui_nn.app.widgets.activation_plot import activation_plot, max_slope, slopes_line
+
+    # Hand values: sigmoid'(0) = 1/4; tanh'(0) = 1; relu' = 1 for z > 0; softplus' =
+    # sigmoid, largest at z = 5 on the plotted range.
+    assert max_slope("sigmoid") == pytest.approx(0.25, abs=1e-12)
+    assert max_slope("tanh") == pytest.approx(1.0, abs=1e-12)
+    assert max_slope("relu") == 1.0
+    assert max_slope("softplus") == pytest.approx(1 / (1 + math.exp(-5)), rel=1e-12)
+    lines = activation_plot("sigmoid", 36, 8, "truecolor")
+    assert "largest 0.25" in lines[0].plain and len(lines) == 9
+    assert all(cell_len(ln.plain) <= 36 for ln in lines[1:])
+    assert slopes_line(("sigmoid", "relu")) == "largest f'(z): sigmoid 0.25 · relu 1"
+
+
+@async_test
+async def test_lesson_6_shows_sigmoids_largest_slope_and_follows_the_settings():
+    app = lesson_app(6)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.snapshot is not None)
+        await app.back_to_playground()
+        await pilot.pause()
+        plot = str(app.query_one(LessonPanel)._plot.render())
+        assert "sigmoid" in plot and "largest 0.25" in plot and "relu 1" in plot
+        app._set_config(app.config.with_overrides(["network.activation=relu"]), reason="test")
+        await pilot.pause()
+        assert "relu" in str(app.query_one(LessonPanel)._plot.render()).splitlines()[0]

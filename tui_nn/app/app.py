@@ -97,7 +97,7 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions):
         self.network_view, self.grid = NetworkView(id="network"), DecisionGrid(id="grid")
         self.loss_chart, self.gradient_chart = LossChart(id="loss"), GradientChart(id="gradient-chart")
         self.weight_histogram, self.status = WeightHistogram(id="weights"), StatusLine("Starting…", id="status")
-        self.lesson_panel = LessonPanel(self.lesson, id="lesson")
+        self.lesson_panel = LessonPanel(self.lesson, activation=_first(self.config.network.activation), id="lesson")
         yield Header(show_clock=False, icon="◉")
         with Horizontal(id="body"):
             yield self.lesson_panel
@@ -128,6 +128,8 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions):
             self.screen.add_class("-lesson")
             self.sub_title = _("Lesson {number}: {title}").format(number=self.lesson.number,
                                                                    title=_(self.lesson.title))
+            if self.lesson.vary is not None:
+                self.call_after_refresh(self.open_compare_for, self.lesson)
         self._start_relay()
         self.network_view.focus()
         self.call_after_refresh(self._sync_grid)
@@ -263,6 +265,7 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions):
     def _apply_config(self, config: Config, *, reason: str, live_path: str | None) -> None:
         """Send a new config to the trainer: a live change, or a reset saying why."""
         self.config = config
+        self.lesson_panel.set_activation(_first(config.network.activation))
         if self.session is None:
             self._start_session(config)
         elif live_path is not None:
@@ -299,9 +302,6 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions):
     def action_toggle_log(self) -> None:
         self.loss_chart.log_scale = not self.loss_chart.log_scale
 
-    def action_toggle_settings(self) -> None:
-        self.screen.toggle_class("-settings-toggled")
-
     def action_toggle_gradients(self) -> None:
         self.screen.toggle_class("-show-gradients")
 
@@ -330,33 +330,6 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
-    async def action_quit(self) -> None:
-        unsaved = self.snapshot.run.unsaved_epochs if self.snapshot is not None else 0
-        if unsaved and self.session is not None:
-            self.push_screen(ChoiceDialog(_("Quit? {count} epochs of training are not saved.").format(
-                count=unsaved), "", [
-                ("s", _("save the session, then quit"), "save"),
-                ("q", _("quit without saving"), "quit"),
-            ]), self._quit_answered)
-            return
-        self._quit()
-
-    def _quit_answered(self, answer: str | None) -> None:
-        if answer == "save":
-            self.action_save_session(then=self._quit)
-        elif answer == "quit":
-            self._quit()
-
-    def _quit(self) -> None:
-        # A deliberate end: the autosave is for runs cut off (a dropped SSH link).
-        self._forget_autosave()
-        self._stop_session(timeout=10.0)  # a session being saved gets time to finish
-        self.exit()
-
-    def _forget_autosave(self) -> None:
-        if self.autosave is not None:
-            self.autosave[0].unlink(missing_ok=True)
-
     def on_unmount(self) -> None:
         self._stop_session()
 
@@ -366,3 +339,8 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions):
             self.session.stop(timeout)
             self.session = None
 
+
+
+def _first(activation: str | tuple[str, ...]) -> str:
+    """The hidden activation a lesson draws: the first layer's when each has its own."""
+    return activation if isinstance(activation, str) else (activation[0] if activation else "")

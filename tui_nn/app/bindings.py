@@ -62,6 +62,12 @@ BINDINGS: list[BindingType] = [
             tooltip=N_("Swap the gradient chart and the weight distributions (shorter terminals)")),
     Binding("e", "explain", N_("Lesson"), id="lesson.explain",
             tooltip=N_("Show or hide the lesson's text: what you see, what to try, the question")),
+    # The footer has room for one of "s Settings" and "e Lesson" at 80 columns: the
+    # other key works from these twins, hidden (see OpenActions.check_action).
+    Binding("e", "explain_key", N_("Lesson"), id="lesson.explain.key", show=False,
+            tooltip=N_("Show or hide the lesson's text: what you see, what to try, the question")),
+    Binding("s", "toggle_settings_key", N_("Settings"), id="view.settings.key", show=False,
+            tooltip=N_("Show or hide the settings panel")),
     Binding("full_stop", "next_lesson", N_("Next lesson"), key_display=".", id="lesson.next", show=False,
             tooltip=N_("Open the next lesson")),
     Binding("comma", "previous_lesson", N_("Previous lesson"), key_display=",", id="lesson.previous", show=False,

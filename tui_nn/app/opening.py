@@ -56,7 +56,28 @@ class OpenActions(App[None]):
         # The playground's priority keys (space) belong to the compare screen's runs there.
         if isinstance(self.screen, CompareScreen) and self.screen.blocks(action):
             return False
+        # The footer names "e Lesson" while a lesson is open, "s Settings" otherwise;
+        # the key not named acts through its hidden twin (bindings.py).
+        if action == "toggle_settings" and self.lesson is not None:
+            return False
+        if action == "explain" and self.lesson is None:
+            return False
         return super().check_action(action, parameters)
+
+    def action_toggle_settings(self) -> None:
+        if self.screen.has_class("-lesson"):
+            # The settings take the lesson's place (shown by the toggle when narrow,
+            # by its absence when wide: see app.tcss).
+            self.screen.remove_class("-lesson")
+            self.screen.set_class(self.screen.has_class("-narrow"), "-settings-toggled")
+            return
+        self.screen.toggle_class("-settings-toggled")
+
+    def action_toggle_settings_key(self) -> None:
+        self.action_toggle_settings()
+
+    def action_explain_key(self) -> None:
+        self.action_explain()
 
     async def back_to_playground(self) -> None:
         """Close the compare screen (and stop its runs) if it is up."""
@@ -108,6 +129,7 @@ class OpenActions(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.lesson = lesson
+        self.refresh_bindings()
         self.load_preset(lesson.preset)
         self.lesson_panel.show(lesson)
         self.screen.add_class("-lesson")
@@ -120,6 +142,8 @@ class OpenActions(App[None]):
             self.notify(_("No lesson is open: ctrl+p and type 'lesson', or start with tui-nn --lesson 1."))
             return
         self.screen.toggle_class("-lesson")
+        if self.screen.has_class("-lesson") and self.screen.has_class("-narrow"):
+            self.screen.remove_class("-settings-toggled")  # one panel on the left at 80 columns
 
     async def action_next_lesson(self) -> None:
         number = self.lesson.number + 1 if self.lesson is not None else 1

@@ -22,6 +22,9 @@ from ..i18n import _
 from ..io.files import write_text_atomic
 from ..rules import printable
 from ..session.protocol import Command, ExportData, ResumeSession, SaveModel, SaveSession
+from ..session.process import SessionProcess
+from ..training.snapshot import Snapshot
+from .dialogs.choice import ChoiceDialog
 from .dialogs.path_dialog import PathDialog
 
 __all__ = ["SaveActions", "safe_stem"]
@@ -34,9 +37,16 @@ def safe_stem(name: str) -> str:
 
 
 class SaveActions(App[None]):
-    """Actions of the app that write files (the palette lists them)."""
+    """Actions of the app that write files (the palette lists them), and the quit
+    that offers to save the session first."""
 
     config: Config
+    snapshot: Snapshot | None
+    session: SessionProcess | None
+    autosave: tuple[Path, float] | None
+
+    def _stop_session(self, exiting: bool = True, timeout: float = 2.0) -> None:
+        raise NotImplementedError
 
     def _send(self, command: Command) -> None:
         raise NotImplementedError
@@ -96,3 +106,31 @@ class SaveActions(App[None]):
         self._ask_path(_("Save a screenshot (SVG):"), f"{safe_stem(self.config.name)}.svg",
                        lambda path: self._write(path, self.export_screenshot(),
                                                 _("Screenshot saved to {path}").format(path=path)))
+
+    # ---- quitting ------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        unsaved = self.snapshot.run.unsaved_epochs if self.snapshot is not None else 0
+        if unsaved and self.session is not None:
+            self.push_screen(ChoiceDialog(_("Quit? {count} epochs of training are not saved.").format(
+                count=unsaved), "", [
+                ("s", _("save the session, then quit"), "save"),
+                ("q", _("quit without saving"), "quit"),
+            ]), self._quit_answered)
+            return
+        self._quit()
+
+    def _quit_answered(self, answer: str | None) -> None:
+        if answer == "save":
+            self.action_save_session(then=self._quit)
+        elif answer == "quit":
+            self._quit()
+
+    def _quit(self) -> None:
+        # A deliberate end: the autosave is for runs cut off (a dropped SSH link).
+        self._forget_autosave()
+        self._stop_session(timeout=10.0)  # a session being saved gets time to finish
+        self.exit()
+
+    def _forget_autosave(self) -> None:
+        if self.autosave is not None:
+            self.autosave[0].unlink(missing_ok=True)

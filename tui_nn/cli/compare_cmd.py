@@ -8,6 +8,12 @@ in this run, as JSON: a number, text, a list or true/false), ``seed``,
 ``shared_init``. Values that hold commas are separated with ``;``:
 ``--vary network.hidden=8;8,8;8,8,8``.
 
+The epochs to a target loss are counted to ``--target`` or, by default, to the
+highest final training loss of the runs that did not diverge (over every seed):
+the loss each of them reached, so every such run gets a count and the fastest
+shows. No target (``-`` and null) when every run diverged or when that loss is
+not below every run's starting loss.
+
 ``--seeds 0-4`` (or ``0,2,5``) repeats the comparison for each seed (data and
 initial weights drawn from it): a row per value and seed, and a mean row per
 value. A run that diverges is a result, not an error: it is marked in the
@@ -63,18 +69,12 @@ def add_compare_parser(sub: "argparse._SubParsersAction[Any]") -> argparse.Argum
                    help=_("repeat for each seed, e.g. 0-4 or 0,2,5 (at most {n}): a row per value and seed, "
                           "and a mean row per value").format(n=MAX_SEEDS))
     p.add_argument("--target", type=float, metavar="LOSS",
-                   help=_("count the epochs to this training loss (default: {factor}x the lowest final "
-                          "training loss of the runs)").format(factor=_factor()))
+                   help=_("count the epochs to this training loss (default: the highest final training loss "
+                          "of the runs that did not diverge, which each of them reached)"))
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help=_("override a setting of the preset (repeatable)"))
     p.add_argument("--json", action="store_true", help=_("print a JSON list, one object per run"))
     return p
-
-
-def _factor() -> str:
-    from ..training.compare import DEFAULT_TARGET_FACTOR
-
-    return f"{DEFAULT_TARGET_FACTOR:g}"
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -102,7 +102,7 @@ def parse_seeds(text: str) -> list[int]:
 def cmd_compare(args: argparse.Namespace, summary: Summary) -> int:
     """Run the comparison ``args`` ask for; ``summary`` is ``tui-nn train --json``'s
     object for one run (passed in so the keys are the same by construction)."""
-    from ..training.compare import Comparison, parse_vary
+    from ..training.compare import Comparison, common_target, parse_vary
 
     overrides = list(args.overrides)
     if args.epochs is not None:
@@ -121,8 +121,8 @@ def cmd_compare(args: argparse.Namespace, summary: Summary) -> int:
     if args.target is not None:
         target: float | None = args.target
     else:
-        defaults = [t for t in (c.default_target() for c in comparisons) if t is not None]
-        target = min(defaults) if defaults else None
+        # One target for every seed: the highest final loss of all the runs that did not diverge.
+        target = common_target(pair for c in comparisons for pair in c.target_runs())
     if args.json:
         out = []
         for comparison, runs in zip(comparisons, results):
@@ -141,10 +141,14 @@ def cmd_compare(args: argparse.Namespace, summary: Summary) -> int:
     print(comparisons[0].sharing_note())
     print()
     rows = [row for c in comparisons for row in c.rows(target)]
+    if target is None:  # no target for all the seeds: no counts (rows() would take each seed's own)
+        for row in rows:
+            row.update(epochs_to_target=None, target=None)
     for line in format_table(path, rows, target, several_seeds=len(seeds) > 1):
         print(line)
     print()
-    print(_target_line(target, given=args.target is not None))
+    print(_target_line(target, given=args.target is not None,
+                       all_diverged=all(r.diverged for c in comparisons for r in c.runs)))
     return 0
 
 
@@ -187,11 +191,14 @@ def _header(preset: str, name: str, comparisons: Sequence["Comparison"], seeds: 
         seeds=seed_words)
 
 
-def _target_line(target: float | None, given: bool) -> str:
+def _target_line(target: float | None, given: bool, all_diverged: bool = False) -> str:
     if target is None:
-        return _("Every run diverged: there is no target loss to count epochs to.")
+        if all_diverged:
+            return _("Every run diverged: there is no target loss to count epochs to.")
+        return _("Not every run's training loss fell below its starting loss: there is no target loss "
+                 "to count epochs to.")
     rule = (_("the --target given") if given
-            else _("{factor}x the lowest final training loss of the runs").format(factor=_factor()))
+            else _("the highest final training loss of the runs that did not diverge: each of them reached it"))
     return _("Epochs to loss {target}: the first epoch whose training loss is at or below {target} "
              "({rule}); - if never.").format(target=_loss(target), rule=rule)
 

@@ -27,17 +27,19 @@ bounded (``history_capacity`` rows, thinned evenly as ``History`` does).
 whose *training* loss is at or below ``target`` in the run's history (None if
 none is). It is exact while the history holds every evaluated epoch (the first
 ``history_capacity - 1`` epochs); after that, to the history's stride. The
-default target (``target_loss()`` when no target was given) is
-``DEFAULT_TARGET_FACTOR`` (1.25) times the lowest final training loss among the
-runs that did not diverge: the best run always reaches it, and the others are
-measured by how soon they get within 25% of it. None when every run diverged.
+default target (``target_loss()`` when no target was given) is the highest
+final training loss among the runs that did not diverge (``common_target``):
+the loss every one of them reached by its last epoch, so each run gets a count
+and the fastest shows. None when every run diverged, or when that loss is not
+below every such run's starting loss (a run that did not learn would "reach" it
+at epoch 0).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,16 +54,15 @@ from .trainer import Trainer, build_dataset_for
 __all__ = [
     "ComparedRun",
     "Comparison",
-    "DEFAULT_TARGET_FACTOR",
     "INIT_PATHS",
     "MAX_VALUES",
     "MIN_VALUES",
     "check_values",
+    "common_target",
     "parse_vary",
 ]
 
 MIN_VALUES, MAX_VALUES = 2, 6
-DEFAULT_TARGET_FACTOR = 1.25
 # Settings that decide how the initial weights are drawn: varying one of them
 # is varying the initial weights, so they are not shared.
 INIT_PATHS = ("network.init", "network.init_seed", "training.seed")
@@ -70,6 +71,20 @@ INIT_PATHS = ("network.init", "network.init_seed", "training.seed")
 def _data_path(path: str) -> bool:
     """Whether ``path`` changes the data set (the data are drawn from the seed too)."""
     return path.startswith("data.") or path == "training.seed"
+
+
+def common_target(runs: Iterable[tuple[float, float]]) -> float | None:
+    """The default target loss of runs that did not diverge, from each one's
+    (starting, final) training loss: the highest final loss, the one every run
+    reached by its last epoch, so each gets an epoch count and the fastest shows.
+    None when no run has a finite final loss, or when that loss is not below
+    every run's starting loss (nobody learned, or one run did not: it would count
+    as reaching the target at epoch 0)."""
+    pairs = [(start, final) for start, final in runs if math.isfinite(final)]
+    if not pairs:
+        return None
+    target = max(final for _start, final in pairs)
+    return target if all(target < start for start, _final in pairs) else None
 
 
 def parse_vary(text: str, base: Config | None = None) -> tuple[str, tuple[str, ...]]:
@@ -293,12 +308,24 @@ class Comparison:
         return results
 
     # ---- results -------------------------------------------------------------
+    def target_runs(self) -> list[tuple[float, float]]:
+        """(starting, final) training loss of each run that did not diverge: the
+        first and the last row of its history (epoch 0 and its last epoch while
+        the history holds every epoch), what ``epochs_to`` searches."""
+        out = []
+        for run in self.runs:
+            if run.diverged:
+                continue
+            losses = run.trainer.history.column("train_loss")
+            if losses.size:
+                out.append((float(losses[0]), float(losses[-1])))
+        return out
+
     def default_target(self) -> float | None:
-        """``DEFAULT_TARGET_FACTOR`` x the lowest final training loss of the runs
-        that did not diverge; None when all did."""
-        finals = [r.trainer.last.train_loss for r in self.runs if not r.diverged]
-        finals = [x for x in finals if math.isfinite(x)]
-        return DEFAULT_TARGET_FACTOR * min(finals) if finals else None
+        """The highest final training loss of the runs that did not diverge (see
+        ``common_target``): every such run reached it. None when all diverged or
+        when it is not below every such run's starting loss."""
+        return common_target(self.target_runs())
 
     def target_loss(self, target: float | None = None) -> float | None:
         """``target``, else the one given when built, else ``default_target()``."""

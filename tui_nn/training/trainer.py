@@ -23,11 +23,12 @@ from ..i18n import _
 from . import advice
 from .checkpoint import Checkpoint
 from .history import History
-from .snapshot import MAX_PICTURED, Snapshot, plane_pictures, weight_views
+from .snapshot import Snapshot
 from .runs import run_epochs
 from .state import EpochResult, RunResult, RunStatus
 from .steps import Steps
 from .targets import Targets
+from .trainer_snapshot import take_snapshot
 
 __all__ = ["EpochResult", "RunResult", "Trainer", "WeightsMismatch", "build_dataset_for"]
 
@@ -340,48 +341,7 @@ class Trainer:
         """Copies of what the UI draws, bounded in size whatever the network (see
         snapshot.py); ``grid`` is the plane's resolution (cols, rows), ``focus``
         the (hidden layer, neuron) to picture at that resolution too."""
-        net, ds = self.network, self.dataset
-        plane = plane_pictures(net, ds, *grid, focus=focus)
-        weights, biases, weight_stats = weight_views(net)
-        summarised = plane.summarised if plane else ()
-        if any(s > MAX_PICTURED for s in net.sizes[1:]):
-            summarised += (_("weights of the first {count} neurons of each layer").format(count=MAX_PICTURED),)
-        return Snapshot(
-            epoch=self.epoch,
-            diverged=self.diverged,
-            advice=self.diagnose(),
-            task=self.task,
-            metric_name=self.metric_name,
-            last=self.last,
-            history={c: self.history.column(c) for c in self.history.columns},
-            layer_history={c: self.layer_history.column(c) for c in self.layer_history.columns},
-            dataset_name=ds.name,
-            sizes=net.sizes,
-            input_names=ds.input_names,
-            class_names=ds.class_names,
-            activations=self.config.network.activations(),
-            hidden_ranges=tuple(a.output_range for a in net.hidden),
-            output_name=self.output_name,
-            loss_name=self.loss_name,
-            weights=weights,
-            biases=biases,
-            layer_stats=tuple(self.layer_stats()),
-            weight_stats=weight_stats,
-            extent=ds.extent,
-            output_grid=plane.output if plane else None,
-            neuron_grids=plane.neurons if plane else (),
-            focus=focus if plane and plane.focus_grid is not None else None,
-            focus_grid=plane.focus_grid if plane else None,
-            summarised=summarised,
-            input_grids=plane.inputs if plane else None,
-            output_range=self.output_range,
-            threshold=net.output.threshold,
-            train_points=ds.raw_train,
-            train_labels=ds.y_train,
-            test_points=ds.raw_test,
-            test_labels=ds.y_test,
-            run=run,
-        )
+        return take_snapshot(self, grid, run, focus)
 
     @property
     def output_range(self) -> tuple[float, float]:

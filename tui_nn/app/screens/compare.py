@@ -19,150 +19,60 @@ the varied setting is how the weights are drawn.
 On screen: the runs' training losses overlaid in one chart with a legend naming
 each value (``t`` adds the test losses, ``l`` a log axis), each run's decision
 grid small beside it (as many as have room: fewer and smaller at 80x24), and a
-table of the figures with the epochs each run took to reach a target loss.
+table of the figures with the epochs each run took to reach a target loss (the
+highest final training loss among the runs that did not diverge: every one of
+them reached it, so each gets a count and the fastest shows).
 The UI thread only draws: relay threads wait on the runs' pipes and keep each
 run's newest snapshot; the screen takes them at most once per message (never a
 backlog) and redraws the chart, table and labels at most 4 times a second, each
 plane at most 3 times a second.
+
+The runs' configs are planned in compare_plan.py; their processes, relay threads
+and messages are compare_runs.py's (``CompareRuns``, this screen's base); this
+module lays out and draws the screen and holds its keys.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from ...config import Config, ConfigError, Weights, format_value, resolve_output_and_loss
-from ...data.dataset import Dataset
+from ...config import Config, format_value
 from ...i18n import N_, _
 from ...render.colors import series_color
 from ...render.layout import PlaneLayout, axis_label_width
 from ...session.process import SessionProcess
-from ...session.protocol import Command, Event, Notice, Pause, Play, Reset, SetGrid, SetPace, Snapshot, Step, StepBatch, Stop
+from ...session.protocol import Pause, Play, Reset, SetPace, Snapshot, Step, StepBatch
 from ...training.state import RunState
-from ...training.trainer import Trainer, WeightsMismatch, build_dataset_for
 from ..bindings import PACES, pace_words
 from ..widgets.colors import color_mode
 from ..widgets.compare_chart import CompareChart
 from ..widgets.compare_table import CompareTable, TextLines, fit_text, fmt_value, last_losses, run_style, state_words
 from ..widgets.decision_grid import DecisionGrid
+# The plan and the runs' plumbing were defined here: their names are still importable from here.
+from .compare_plan import INIT_PATHS, MAX_RUNS, MIN_RUNS, ComparePlan, plan_comparison
+from .compare_runs import NICE, CompareRuns, RunEnded, RunNotice, RunsUpdated
 
 __all__ = ["COMPARE_BINDINGS", "ComparePlan", "CompareScreen", "grid_arrangement", "plan_comparison"]
 
-MIN_RUNS, MAX_RUNS = 2, 6
-# Settings that decide how the initial weights are drawn: varying one of them
-# varies the initial weights, so they are not shared.
-INIT_PATHS = ("network.init", "network.init_seed", "training.seed")
 FPS = 3.0  # snapshots a second each run sends while training
 TICK_S = 0.25  # how often the screen looks for something to redraw
 TEXT_REDRAW_S = 0.5  # while training, the chart, the table and the labels: at most 2 redraws a second
 PLANE_REDRAW_S = 1 / 3  # each plane: at most 3 redraws a second while training ...
 PLANES_PER_S = 9.0  # ... and all of them together at most about this many
 MIN_PLANE_ROWS = 4  # a plane smaller than this many cell rows is not drawn
-NICE = 5  # the runs' processes yield to the UI by this much niceness
-
-
-# ---- the runs: one config per value, the shared start ---------------------------------
-
-
-@dataclass(frozen=True)
-class ComparePlan:
-    """The runs' configs and what they share."""
-
-    path: str
-    values: tuple[str, ...]
-    configs: tuple[Config, ...]
-    shared_data: bool
-    shared_init: bool
-    same_shapes: bool
-
-    def notes(self) -> list[tuple[str, str]]:
-        """(long, short) words for what the runs share, in the current language."""
-        data = ((_("same data"), _("same data")) if self.shared_data else
-                (_("the data differ: {path} draws them").format(path=self.path), _("data differ")))
-        if self.shared_init:
-            weights = (_("same initial weights"), _("same initial weights"))
-        elif not self.same_shapes:
-            weights = (_("initial weights differ: the shapes differ"), _("initial weights differ"))
-        else:
-            weights = (_("initial weights differ: {path} draws them").format(path=self.path),
-                       _("initial weights differ"))
-        return [data, weights]
-
-
-def _data_path(path: str) -> bool:
-    return path.startswith("data.") or path == "training.seed"
-
-
-def _sizes(config: Config, dataset: Dataset) -> tuple[int, ...]:
-    """The layer sizes of the network ``config`` builds for ``dataset`` (as the trainer does)."""
-    output, _loss = resolve_output_and_loss(dataset.task, config.network.output, config.network.loss)
-    n_out = dataset.n_classes if output == "softmax" else 1
-    return (dataset.n_inputs, *config.network.hidden, n_out)
-
-
-def _weights_fit(weights: Weights, sizes: tuple[int, ...]) -> bool:
-    shapes = [(len(W), len(b)) for W, b in weights]
-    return shapes == [(sizes[k], sizes[k + 1]) for k in range(len(sizes) - 1)]
-
-
-def _initial_weights(trainer: Trainer) -> Weights:
-    net = trainer.network
-    return tuple(
-        (tuple(tuple(row) for row in net.W(k).tolist()), tuple(net.b(k).tolist())) for k in range(net.n_layers)
-    )
-
-
-def plan_comparison(config: Config, path: str, values: Sequence[str]) -> ComparePlan:
-    """``config`` with ``path`` set to each of ``values`` (2 to 6, each checked by the
-    config's rules), sharing the first run's initial weights where the shapes match.
-
-    Builds the first run's trainer once (headless) to read its initial weights.
-    Raises ``ConfigError`` for a bad setting, value or number of values.
-    """
-    values = tuple(str(v) for v in values)
-    if not MIN_RUNS <= len(values) <= MAX_RUNS:
-        raise ConfigError(_("{path}: give {low} to {high} values to compare, got {count}").format(
-            path=path, low=MIN_RUNS, high=MAX_RUNS, count=len(values)))
-    configs = [config.with_overrides([f"{path}={v}"]) for v in values]
-    shown = [format_value(c.get(path)) for c in configs]
-    if len(set(shown)) != len(shown):
-        raise ConfigError(_("{path}: each value once, please (got {values})").format(
-            path=path, values=", ".join(shown)))
-    try:
-        first = Trainer(configs[0])
-    except WeightsMismatch:
-        configs[0] = replace(configs[0], weights=None)
-        first = Trainer(configs[0])
-    shared_data = not _data_path(path)
-    datasets = [first.dataset if shared_data or k == 0 else build_dataset_for(c) for k, c in enumerate(configs)]
-    sizes = [_sizes(c, d) for c, d in zip(configs, datasets)]
-    same_shapes = all(s == sizes[0] for s in sizes)
-    shared_init = same_shapes and path not in INIT_PATHS
-    if shared_init:
-        start = _initial_weights(first)
-        configs = [replace(c, weights=start) for c in configs]
-    else:
-        # Hand-set weights (a preset's) stay where they fit and go where they do not.
-        configs = [c if c.weights is None or _weights_fit(c.weights, s) else replace(c, weights=None)
-                   for c, s in zip(configs, sizes)]
-    return ComparePlan(path, values, tuple(configs), shared_data, shared_init, same_shapes)
 
 
 # ---- where the planes go ------------------------------------------------------------------
@@ -206,29 +116,6 @@ def grid_arrangement(width: int, height: int, runs: int, extent: float = 6.0) ->
         if best is not None and best.plane_rows >= MIN_PLANE_ROWS and best.columns * best.box_width <= room:
             return best
     return GridArrangement(0, 1, 1, 0, 0, 0)
-
-
-# ---- messages from the relay threads ---------------------------------------------------------
-
-
-class RunsUpdated(Message, bubble=False):
-    """New snapshots are waiting in the screen's inbox (one message however many)."""
-
-
-@dataclass
-class RunNotice(Message, bubble=False):
-    index: int
-    notice: Notice
-
-
-class RunEnded(Message, bubble=False):
-    """A run's relay stopped: its process ended (``error``: the exception it died of)."""
-
-    def __init__(self, index: int, session: SessionProcess, error: str) -> None:
-        super().__init__()
-        self.index = index
-        self.session = session
-        self.error = error
 
 
 class RunBox(Vertical):
@@ -282,7 +169,7 @@ COMPARE_BINDINGS: list[BindingType] = [
 ]
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(CompareRuns):
     """Runs of ``config`` with ``path`` set to each of ``values``, side by side (see the module).
 
     ``pace``: epochs a second each run trains at (None: as fast as it can);
@@ -411,94 +298,7 @@ class CompareScreen(Screen[None]):
             if shown and not was:
                 self._draw_plane(i, time.monotonic())
 
-    # ---- the runs' processes ------------------------------------------------------------
-    def _start_run(self, i: int) -> None:
-        # The app's threads are running: spawn, never fork.
-        grid = self._grid_sent[i] or (24, 24)
-        session = SessionProcess(self.plan.configs[i], fps=self.fps, grid=grid, fork=False, pace=self.pace)
-        _yield_to_ui(session)
-        self.sessions[i] = session
-        self.failed[i] = ""
-        self.table.set_failed(i, "")
-        # A thread of its own per run, not a Textual thread worker: those share
-        # asyncio's default executor (cpu_count + 4 threads), which six relays
-        # blocked on their pipes, and the playground's own, would fill.
-        relay = threading.Thread(target=self._relay, args=(i, session), name=f"compare-run-{i}", daemon=True)
-        relay.start()
-
-    def _relay(self, i: int, session: SessionProcess) -> None:
-        # In the relay thread until the run's process ends.
-        error = ""
-        try:
-            session.receive(partial(self._deliver, i))
-        except Exception as exc:  # TrainerError: the run died of an exception
-            error = str(exc) or type(exc).__name__
-        self.post_message(RunEnded(i, session, error))
-
-    def _deliver(self, i: int, event: Event) -> None:
-        # In a relay thread: keep the newest snapshot of each run, and wake the
-        # screen once for however many arrive before it looks.
-        if isinstance(event, Snapshot):
-            with self._inbox_lock:
-                self._inbox[i] = event
-                wake = not self._wake_pending
-                self._wake_pending = True
-            if wake:
-                self.post_message(RunsUpdated())
-        elif isinstance(event, Notice):
-            self.post_message(RunNotice(i, event))
-
-    def _send_all(self, command: Command, *, skip_diverged: bool = False) -> None:
-        for i, session in enumerate(self.sessions):
-            if session is None:
-                continue
-            snap = self.snapshots[i]
-            if skip_diverged and snap is not None and snap.run.state == RunState.DIVERGED:
-                continue
-            session.send(command)
-
-    def stop_runs(self) -> None:
-        """Stop every run's process and reap it (Stop to all first, then wait for each)."""
-        self._runs_stopped = True
-        if self._tick_timer is not None:
-            self._tick_timer.stop()
-        sessions = [s for s in self.sessions if s is not None]
-        self.sessions = [None] * len(self.sessions)
-        for s in sessions:
-            s.send(Stop())
-        for s in sessions:
-            s.stop(2.0)
-
-    def on_unmount(self) -> None:
-        self.stop_runs()
-
-    @on(RunsUpdated)
-    def _runs_updated(self, message: RunsUpdated) -> None:
-        with self._inbox_lock:
-            waiting, self._inbox = self._inbox, {}
-            self._wake_pending = False
-        if self._runs_stopped:
-            return
-        now = time.monotonic()
-        for i, snap in waiting.items():
-            first = self.first_snapshots[i] is None
-            if first:
-                self.first_snapshots[i] = snap
-            self.snapshots[i] = snap
-            self.snapshots_seen[i] += 1
-            self.chart.update_run(i, snap)
-            self.table.update_run(i, snap)
-            running = snap.run.state == RunState.RUNNING
-            if running and now - self._plane_drawn_at[i] < self.plane_interval:
-                self._plane_due[i] = True  # drawn by the tick when its time comes
-            else:
-                self._draw_plane(i, now)
-            if first and i == 0:
-                self._arrange(self.size.width, self.size.height)  # the plane's extent, or no plane
-        self._dirty = True
-        if not any(s is not None and s.run.state == RunState.RUNNING for s in self.snapshots):
-            self._redraw_texts()  # a step or a pause: drawn at once
-
+    # ---- drawing (the runs' processes are compare_runs.py's) ---------------------------
     def _draw_plane(self, i: int, now: float) -> None:
         self._plane_due[i] = False
         snap = self.snapshots[i]
@@ -506,41 +306,6 @@ class CompareScreen(Screen[None]):
             self._plane_drawn_at[i] = now
             self.grids[i].update_snapshot(snap)
 
-    @on(RunNotice)
-    def _run_notice(self, message: RunNotice) -> None:
-        notice = message.notice
-        label = self.labels[message.index]
-        self.notify(f"{label}: {notice.text}", severity=notice.severity.value)
-
-    @on(DecisionGrid.GridSizeChanged)
-    def _grid_resized(self, message: DecisionGrid.GridSizeChanged) -> None:
-        message.stop()  # the playground's own plane has not changed
-        for i, grid in enumerate(self.grids):
-            if grid is message.grid:
-                wanted = (message.cols, message.rows)
-                session = self.sessions[i]
-                if session is not None and wanted != self._grid_sent[i]:
-                    session.send(SetGrid(*wanted))
-                self._grid_sent[i] = wanted
-
-    @on(RunEnded)
-    def _run_ended(self, message: RunEnded) -> None:
-        i = message.index
-        if self._runs_stopped or self.sessions[i] is not message.session:
-            return  # the screen is closing, or the run was started again
-        if message.error:
-            why = _("training stopped by an error: {error}").format(error=message.error)
-        else:
-            why = _("its process ended")
-        self.failed[i] = why
-        self.table.set_failed(i, why)
-        self.sessions[i] = None
-        message.session.stop(0.5)
-        self.notify(_("{value}: {why}. Press r to start it again.").format(value=self.labels[i], why=why),
-                    severity="error")
-        self._dirty = True
-
-    # ---- drawing ------------------------------------------------------------------------
     def _tick(self) -> None:
         if self._runs_stopped:
             return
@@ -670,14 +435,3 @@ class CompareScreen(Screen[None]):
         self.notify(_("That key acts on the playground: press Esc to go back to it."))
 
 
-def _yield_to_ui(session: SessionProcess) -> None:
-    """Lower the run's priority a little (Linux, macOS): six runs at full speed on two
-    cores then leave the UI its turn."""
-    if not hasattr(os, "setpriority"):
-        return
-    try:
-        pid = session.process.pid
-        if pid is not None:
-            os.setpriority(os.PRIO_PROCESS, pid, min(os.getpriority(os.PRIO_PROCESS, 0) + NICE, 19))
-    except OSError:
-        pass

@@ -6,8 +6,9 @@ width in terminal cells (a wide character is never cut in half).
 :class:`CompareTable` has one row per run: the value, the training and test
 loss, the accuracy (RMSE for regression), the epoch, the epochs it took to
 reach a target loss and the run's state (diverged runs marked). The target is
-1.25 x the lowest final training loss among the runs that did not diverge, and
-the title says so. Columns are measured in cells (``rich.cells.cell_len``), so
+the highest final training loss among the runs that did not diverge: the loss
+every one of them has reached, so each gets a count and the fastest shows (none
+while it is not below every such run's starting loss); the title says so. Columns are measured in cells (``rich.cells.cell_len``), so
 Korean headers line up; when the width is short, headers and cells take their
 short forms, then the least needed columns go.
 
@@ -31,18 +32,16 @@ from textual.strip import Strip
 
 from ...i18n import _
 from ...render.colors import RGB, series_color
+from ...training.compare import common_target
 from ...training.snapshot import Snapshot
 from ...training.state import RunState
 from ._lines import LinesWidget
 from .colors import color_mode, to_color
 
 __all__ = [
-    "TARGET_FACTOR", "CompareTable", "TextLines", "epochs_to", "fit_text", "fmt_value", "last_losses",
+    "CompareTable", "TextLines", "epochs_to", "fit_text", "fmt_value", "last_losses",
     "run_style", "state_words", "target_loss",
 ]
-
-TARGET_FACTOR = 1.25  # the target loss: this many times the best final training loss
-
 
 def fmt_value(v: float, digits: int = 4) -> str:
     """A figure, short: "0.6931", "1.2e-06" -> "1.2e-6", "inf"; "—" when missing (NaN)."""
@@ -92,12 +91,19 @@ def last_losses(snap: Snapshot) -> tuple[float, float, float, float]:
     return (last.train_loss, last.test_loss, last.train_metric, last.test_metric)
 
 
-def target_loss(snaps: Sequence[Snapshot | None], factor: float = TARGET_FACTOR) -> float | None:
-    """``factor`` x the lowest final training loss of the runs that did not diverge
-    (None before any run has a finite one)."""
-    finals = [last_losses(s)[0] for s in snaps if s is not None and not s.diverged]
-    finals = [x for x in finals if math.isfinite(x)]
-    return factor * min(finals) if finals else None
+def target_loss(snaps: Sequence[Snapshot | None]) -> float | None:
+    """The highest latest training loss of the runs that did not diverge, the
+    loss every one of them has reached (``common_target``, from the first and
+    the last row of each run's history). None before any run has a finite one,
+    or while it is not below every such run's starting loss."""
+    runs = []
+    for snap in snaps:
+        if snap is None or snap.diverged:
+            continue
+        losses = snap.history.get("train_loss")
+        if losses is not None and len(losses):
+            runs.append((float(losses[0]), float(losses[-1])))
+    return common_target(runs)
 
 
 def epochs_to(snap: Snapshot, target: float) -> int | None:
@@ -189,6 +195,97 @@ class _Column:
     right: bool = True
 
 
+class _RunCells:
+    """The table's cells, one per run in each column, long and short forms: the
+    best final training loss and the fewest epochs to the target in bold, what
+    is missing as a dim "—", a diverged or stopped run's state in red."""
+
+    def __init__(self, rows: Sequence[dict[str, object]], snaps: Sequence[Snapshot | None],
+                 failed: Sequence[str], mode: str) -> None:
+        self.rows = rows
+        self.snaps = snaps  # the state words come from the snapshots themselves
+        self.failed = failed
+        self.mode = mode
+        self.bold = Style(bold=True)
+        self.dim = Style() if mode == "mono" else Style(dim=True)
+        finals = [r.get("train_loss") for r in rows if not r["diverged"]]
+        self.best = min((v for v in finals if isinstance(v, float) and math.isfinite(v)), default=None)
+        metric = next((str(r["metric"]) for r in rows if "metric" in r), "accuracy")
+        self.regression = metric != "accuracy"
+        hits = [r.get("epochs_to_target") for r in rows]
+        self.min_reached = min((n for n in hits if isinstance(n, int)), default=None)
+
+    def figure(self, r: dict[str, object], key: str, digits: int = 4) -> Text:
+        v = r.get(key)
+        if not isinstance(v, float):
+            return Text("—", self.dim)
+        style = self.bold if key == "train_loss" and self.best is not None and v == self.best else Style()
+        return Text(fmt_value(v, digits), style)
+
+    def figures(self, key: str, digits: int = 4) -> tuple[Text, ...]:
+        return tuple(self.figure(r, key, digits) for r in self.rows)
+
+    def values(self, short: bool) -> tuple[Text, ...]:
+        cells = []
+        for i, r in enumerate(self.rows):
+            style = run_style(series_color(i, self.mode), self.mode, bold=True)
+            cells.append(Text.assemble(("━" if short else "━ ", style), (str(r["value"]), style)))
+        return tuple(cells)
+
+    def metric_cells(self, both: bool) -> tuple[Text, ...]:
+        cells = []
+        for r in self.rows:
+            mtr, mte = r.get("train_metric"), r.get("test_metric")
+            if not isinstance(mtr, float) or not isinstance(mte, float):
+                cells.append(Text("—", self.dim))
+            elif self.regression:
+                cells.append(Text(f"{fmt_value(mtr, 3)} / {fmt_value(mte, 3)}" if both else fmt_value(mte, 3)))
+            else:
+                cells.append(Text(f"{mtr * 100:.1f}% / {mte * 100:.1f}%" if both else f"{mte * 100:.0f}%"))
+        return tuple(cells)
+
+    def reached(self) -> tuple[Text, ...]:
+        cells = []
+        for r in self.rows:
+            n = r.get("epochs_to_target")
+            if isinstance(n, int):
+                cells.append(Text(str(n), self.bold if n == self.min_reached else Style()))
+            else:
+                cells.append(Text("—" if r.get("epochs") is not None else "", self.dim))
+        return tuple(cells)
+
+    def states(self, short: bool) -> tuple[Text, ...]:
+        cells = []
+        for i in range(len(self.rows)):
+            long_word, short_word = state_words(self.snaps[i], self.failed[i])
+            word = short_word if short else long_word
+            if word.startswith(("⚠", "✖")):
+                cells.append(Text(word, Style(bold=True) if self.mode == "mono" else Style(bold=True, color="red")))
+            else:
+                cells.append(Text(word, self.dim if word.startswith("…") else Style()))
+        return tuple(cells)
+
+    def columns(self, setting: str) -> list[_Column]:
+        """The table's columns; ``setting``: the varied setting's name, the first header."""
+        metric_head = (_("RMSE (train / test)"), _("RMSE")) if self.regression else (
+            _("accuracy (train / test)"), _("test acc"))
+        epochs = tuple(Text(str(r["epochs"])) if isinstance(r.get("epochs"), int) else Text("—", self.dim)
+                       for r in self.rows)
+        return [
+            _Column(((setting or _("value"), self.values(False)),
+                     (setting or _("value"), self.values(True))), priority=100, right=False),
+            _Column(((_("train loss"), self.figures("train_loss")),
+                     (_("train"), self.figures("train_loss", 3))), priority=95),
+            _Column(((_("test loss"), self.figures("test_loss")),
+                     (_("test"), self.figures("test_loss", 3))), priority=70),
+            _Column(((metric_head[0], self.metric_cells(True)), (metric_head[1], self.metric_cells(False))),
+                    priority=60),
+            _Column(((_("epochs"), epochs), (_("ep"), epochs)), priority=90),
+            _Column(((_("epochs to target"), self.reached()), (_("to target"), self.reached())), priority=85),
+            _Column(((_("state"), self.states(False)), ("", self.states(True))), priority=80, right=False),
+        ]
+
+
 class CompareTable(TextLines):
     """One row per run (see the module). ``update_run(i, snap)`` takes a run's
     latest snapshot, ``set_failed(i, why)`` marks a run whose process stopped;
@@ -270,88 +367,24 @@ class CompareTable(TextLines):
         """The title line, the header and one line per run, each at most ``width`` cells."""
         goal = rows[0]["target"] if rows else None
         lines = [self._title(goal if isinstance(goal, float) else None, width)]
-        bold = Style(bold=True)
-        dim = Style() if mode == "mono" else Style(dim=True)
-        finals = [r.get("train_loss") for r in rows if not r["diverged"]]
-        best = min((v for v in finals if isinstance(v, float) and math.isfinite(v)), default=None)
-        metric = next((str(r["metric"]) for r in rows if "metric" in r), "accuracy")
-        regression = metric != "accuracy"
-
-        def figure(r: dict[str, object], key: str, digits: int = 4) -> Text:
-            v = r.get(key)
-            if not isinstance(v, float):
-                return Text("—", dim)
-            style = bold if key == "train_loss" and best is not None and v == best else Style()
-            return Text(fmt_value(v, digits), style)
-
-        values_full: list[Text] = []
-        values_short: list[Text] = []
-        for i, r in enumerate(rows):
-            style = run_style(series_color(i, mode), mode, bold=True)
-            values_full.append(Text.assemble(("━ ", style), (str(r["value"]), style)))
-            values_short.append(Text.assemble(("━", style), (str(r["value"]), style)))
-
-        def metric_cells(both: bool) -> tuple[Text, ...]:
-            cells = []
-            for r in rows:
-                mtr, mte = r.get("train_metric"), r.get("test_metric")
-                if not isinstance(mtr, float) or not isinstance(mte, float):
-                    cells.append(Text("—", dim))
-                elif regression:
-                    cells.append(Text(f"{fmt_value(mtr, 3)} / {fmt_value(mte, 3)}" if both else fmt_value(mte, 3)))
-                else:
-                    cells.append(Text(f"{mtr * 100:.1f}% / {mte * 100:.1f}%" if both else f"{mte * 100:.0f}%"))
-            return tuple(cells)
-
-        def reached(r: dict[str, object]) -> Text:
-            n = r.get("epochs_to_target")
-            if isinstance(n, int):
-                return Text(str(n), bold if n == min_reached else Style())
-            return Text("—" if r.get("epochs") is not None else "", dim)
-
-        hits = [r.get("epochs_to_target") for r in rows]
-        min_reached = min((n for n in hits if isinstance(n, int)), default=None)
-
-        def state(i: int, r: dict[str, object], short: bool) -> Text:
-            long_word, short_word = state_words(self.snaps[i], self.failed[i])
-            word = short_word if short else long_word
-            if word.startswith(("⚠", "✖")):
-                return Text(word, Style(bold=True) if mode == "mono" else Style(bold=True, color="red"))
-            return Text(word, dim if word.startswith("…") else Style())
-
-        metric_head = (_("RMSE (train / test)"), _("RMSE")) if regression else (
-            _("accuracy (train / test)"), _("test acc"))
-        epochs = tuple(Text(str(r["epochs"])) if isinstance(r.get("epochs"), int) else Text("—", dim)
-                       for r in rows)
-        columns = [
-            _Column(((self.setting or _("value"), tuple(values_full)),
-                     (self.setting or _("value"), tuple(values_short))), priority=100, right=False),
-            _Column(((_("train loss"), tuple(figure(r, "train_loss") for r in rows)),
-                     (_("train"), tuple(figure(r, "train_loss", 3) for r in rows))), priority=95),
-            _Column(((_("test loss"), tuple(figure(r, "test_loss") for r in rows)),
-                     (_("test"), tuple(figure(r, "test_loss", 3) for r in rows))), priority=70),
-            _Column(((metric_head[0], metric_cells(True)), (metric_head[1], metric_cells(False))), priority=60),
-            _Column(((_("epochs"), epochs), (_("ep"), epochs)), priority=90),
-            _Column(((_("epochs to target"), tuple(reached(r) for r in rows)),
-                     (_("to target"), tuple(reached(r) for r in rows))), priority=85),
-            _Column(((_("state"), tuple(state(i, r, False) for i, r in enumerate(rows))),
-                     ("", tuple(state(i, r, True) for i, r in enumerate(rows)))), priority=80, right=False),
-        ]
-        return lines + _lay_out(columns, width, len(rows), dim)
+        cells = _RunCells(rows, self.snaps, self.failed, mode)
+        return lines + _lay_out(cells.columns(self.setting), width, len(rows), cells.dim)
 
     def _title(self, goal: float | None, width: int) -> Text:
         bold = Style(bold=True)
         if goal is None:
-            options = [Text(_("Epochs to a target loss: none yet (no run has a finite loss)"), bold),
+            learning = any(s is not None and not s.diverged and math.isfinite(last_losses(s)[0])
+                           for s in self.snaps)
+            options = [Text(_("Epochs to a target loss: none yet (not every run is below its starting loss)")
+                            if learning else _("Epochs to a target loss: none yet (no run has a finite loss)"), bold),
                        Text(_("Epochs to target: none yet"), bold)]
         else:
             target = fmt_value(goal)
-            factor = f"{TARGET_FACTOR:g}"
             options = [
                 Text.assemble((_("Epochs to {target}").format(target=target), bold), "  ",
-                              (_("target: {factor} × the lowest final training loss").format(factor=factor), "dim")),
+                              (_("target: the highest final training loss, which every run reached"), "dim")),
                 Text.assemble((_("Epochs to {target}").format(target=target), bold), "  ",
-                              (_("({factor} × the best)").format(factor=factor), "dim")),
+                              (_("(the highest final loss)"), "dim")),
                 Text(_("Epochs to {target}").format(target=target), bold),
             ]
         for option in options:

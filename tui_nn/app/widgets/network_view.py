@@ -36,6 +36,15 @@ from .redraw import LatestMessage, SnapshotWidget
 __all__ = ["NetworkView"]
 
 
+def plan_rows(height: int, summarised: bool = False) -> tuple[int, bool, bool, bool]:
+    """(body rows, a legend / "more layers" row?, a row saying what a large net's
+    snapshot left out?, an info row?) for a panel of ``height`` rows."""
+    info = height >= 3
+    extra = height >= 6
+    summary = summarised and height >= 10
+    return max(height - 1 - info - extra - summary, 0), extra, summary, info
+
+
 class NetworkView(SnapshotWidget, can_focus=True):
     """The network as columns of neuron thumbnails with weight strips between them.
 
@@ -240,15 +249,6 @@ class NetworkView(SnapshotWidget, can_focus=True):
         self._scroll = (sx, sy)
 
     # ---- drawing ---------------------------------------------------------------------
-    @staticmethod
-    def _plan_rows(height: int, summarised: bool = False) -> tuple[int, bool, bool, bool]:
-        """(body rows, a legend / "more layers" row?, a row saying what a large net's
-        snapshot left out?, an info row?) for ``height`` rows."""
-        info = height >= 3
-        extra = height >= 6
-        summary = summarised and height >= 10
-        return max(height - 1 - info - extra - summary, 0), extra, summary, info
-
     def _rebuild(self, force: bool = False) -> None:
         if not self.can_draw:
             return
@@ -267,7 +267,7 @@ class NetworkView(SnapshotWidget, can_focus=True):
         thumbs = snap.input_grids is not None and snap.output_grid is not None
         out_names = snap.class_names if snap.sizes[-1] > 1 else (_("out"),)
         self._out_names = tuple(out_names)
-        body_rows, self._extra_row, self._summary_row, self._info_row = self._plan_rows(height, bool(snap.summarised))
+        body_rows, self._extra_row, self._summary_row, self._info_row = plan_rows(height, bool(snap.summarised))
         self._body_rows = body_rows
         geo = fit_geometry(tuple(snap.sizes), tuple(snap.input_names), tuple(out_names), thumbs, width,
                            max(body_rows, 1), pictured_counts(snap, thumbs))
