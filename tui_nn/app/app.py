@@ -39,6 +39,7 @@ from .messages import NoticeReceived, SettingChanged, SettingRefused, SnapshotRe
 from .screens.help import HelpScreen
 from .bindings import BINDINGS, DEFAULT_PACE
 from .run_actions import RunActions
+from .editing import EditActions
 from .memory import TRIM_SECONDS, release_free_memory
 from .opening import OpenActions
 from .saving import SaveActions
@@ -59,7 +60,7 @@ RESET_REASONS = {
 }
 
 
-class PlaygroundApp(OpenActions, RunActions, SaveActions):
+class PlaygroundApp(OpenActions, RunActions, SaveActions, EditActions):
     TITLE = "tui-nn"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {PlaygroundCommands}

@@ -72,6 +72,8 @@ BINDINGS: list[BindingType] = [
             tooltip=N_("Open the next lesson")),
     Binding("comma", "previous_lesson", N_("Previous lesson"), key_display=",", id="lesson.previous", show=False,
             tooltip=N_("Open the previous lesson")),
+    Binding("E", "edit_weights", N_("Edit weights"), id="weights.edit", show=False,
+            tooltip=N_("Type the selected neuron's bias and incoming weights; training goes on from them")),
     Binding("escape", "focus_main", N_("Leave field"), show=False, id="focus.main",
             tooltip=N_("Leave the settings and give the keys back to the playground")),
     # ctrl+q quits too (Textual's own binding).

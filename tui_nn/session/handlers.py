@@ -23,7 +23,7 @@ from .notes import NOTHING_TO_TRAIN, Words, as_is, words
 from .pacing import SteadyAdvice
 from .protocol import (
     Command, Event, ExportData, Notice, Pause, Play, Reset, ResumeSession, SaveModel, SaveSession,
-    SetAutosave, SetFocus, SetGrid, SetLanguage, SetLive, SetPace, Severity, Step, StepBatch, Stop, Toggle,
+    SetAutosave, SetFocus, SetGrid, SetLanguage, SetLive, SetPace, SetWeights, Severity, Step, StepBatch, Stop, Toggle,
 )
 
 __all__ = ["CommandHandlers"]
@@ -173,6 +173,12 @@ class CommandHandlers:
         if self.state != RunState.RUNNING:
             shown = f"{value:g}" if isinstance(value, float) else f"{value}"
             self._note = as_is(f"{command.path} = {shown}")
+
+    @_on.register
+    def _set_weights(self, command: SetWeights) -> None:
+        self.trainer.set_neuron(command.layer, command.neuron, command.bias, command.weights)
+        self._note = words(N_("Layer {layer} neuron {neuron}: weights set by hand. Training goes on from them."),
+                           layer=command.layer + 1, neuron=command.neuron + 1)
 
     @_on.register
     def _set_grid(self, command: SetGrid) -> None:

@@ -19,7 +19,7 @@ from ..training.state import RunState, RunStatus
 __all__ = [
     "Command", "Event", "ExportData", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
     "ResumeSession", "SaveModel", "SaveSession", "SetAutosave", "SetFocus", "SetGrid", "SetLanguage", "SetLive",
-    "SetPace", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
+    "SetPace", "SetWeights", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
     "TrainerFailed",
 ]
 
@@ -87,6 +87,17 @@ class SetGrid:
 
 
 @dataclass(frozen=True)
+class SetWeights:
+    """Hand-chosen weights for one neuron: its bias and incoming weights (dense layer
+    ``layer``: 0 feeds the first hidden layer). The run keeps going from them."""
+
+    layer: int
+    neuron: int
+    bias: float
+    weights: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class SetFocus:
     """The hidden neuron the plane shows large ((layer, index); None: the output):
     snapshots then carry its picture at the plane's resolution."""
@@ -141,8 +152,8 @@ class Stop:
 
 
 Command = (
-    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SetFocus | SaveModel
-    | ExportData | SaveSession | ResumeSession | SetAutosave | SetLanguage | Stop
+    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SetFocus | SetWeights
+    | SaveModel    | ExportData | SaveSession | ResumeSession | SetAutosave | SetLanguage | Stop
 )
 
 

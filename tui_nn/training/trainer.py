@@ -9,6 +9,7 @@ directly.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Callable
 
 import numpy as np
@@ -319,6 +320,26 @@ class Trainer:
     ) -> RunResult:
         """Train ``epochs`` more epochs (stops at once on divergence)."""
         return run_epochs(self, epochs, on_epoch, should_stop)
+
+    def set_neuron(self, layer: int, neuron: int, bias: float, weights: Sequence[float]) -> EpochResult:
+        """Put a hand-chosen bias and incoming weights into ``neuron`` of dense layer
+        ``layer`` and return the figures for them; no reset: training goes on from
+        here, and a later divergence rolls back to these weights at the latest."""
+        net = self.network
+        if not 0 <= layer < net.n_layers or not 0 <= neuron < net.W(layer).shape[1]:
+            raise ValueError(_("no neuron {neuron} in layer {layer}").format(neuron=neuron + 1, layer=layer + 1))
+        values = np.asarray(weights, dtype=np.float64)
+        if values.shape != (net.W(layer).shape[0],):
+            raise ValueError(_("layer {layer} neuron {neuron} has {count} incoming weights, not {given}").format(
+                layer=layer + 1, neuron=neuron + 1, count=net.W(layer).shape[0], given=values.size))
+        if not (np.all(np.isfinite(values)) and math.isfinite(bias)):
+            raise ValueError(_("weights must be finite numbers"))
+        net.W(layer)[:, neuron] = values  # views into the one parameter vector
+        net.b(layer)[neuron] = bias
+        self.message = ""
+        self.last = self._evaluate()
+        self.good.keep(self.epoch)
+        return self.last
 
     def reset_divergence(self) -> None:
         """Allow training again after a divergence (e.g. the rate was lowered)."""
