@@ -87,3 +87,30 @@ async def test_E_on_the_output_neuron_types_its_weights_and_the_plane_changes(tm
         assert app.config.weights is not None and app.config.weights[1][1] == (6.0,)
         data = tomllib.loads(app.config.to_toml())
         assert "weights" in data
+
+
+def test_the_session_traces_the_worst_example_on_request():
+    import threading
+
+    from tui_nn.session.loop import Session
+    from tui_nn.session.protocol import Inspect, Stop, Traced
+    from tui_nn.training.backprop import worst_example
+
+    events = []
+    session = Session(load_preset("xor-learn"), events.append)
+    thread = threading.Thread(target=session.run)
+    thread.start()
+    session.send(Inspect(None))
+    session.send(Inspect(99))
+    session.send(Stop())
+    thread.join(30)
+    traced = [e for e in events if isinstance(e, Traced)]
+    assert len(traced) == 2
+    worst = worst_example(session.trainer)
+    assert traced[0].trace is not None and traced[0].trace.sample == worst and not traced[0].error
+    # The worst is worst: no other training example has a larger loss of its own.
+    from tui_nn.training.backprop import trace
+
+    losses = [trace(session.trainer, i).loss for i in range(len(session.trainer.dataset.X_train))]
+    assert losses[worst] == max(losses)
+    assert traced[1].trace is None and "out of range" in traced[1].error

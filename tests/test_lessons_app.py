@@ -190,3 +190,17 @@ async def test_lesson_6_shows_sigmoids_largest_slope_and_follows_the_settings():
         app._set_config(app.config.with_overrides(["network.activation=relu"]), reason="test")
         await pilot.pause()
         assert "relu" in str(app.query_one(LessonPanel)._plot.render()).splitlines()[0]
+
+
+@async_test
+async def test_q_quits_from_the_help_screen():
+    from tui_nn.app.screens.help import HelpScreen
+
+    app = lesson_app(1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.snapshot is not None)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        await pilot.press("q")
+        await pilot.pause(0.5)
+        assert app._exit or not app.is_running, "q quits from the help screen"

@@ -1,18 +1,22 @@
-"""Weights set by hand in the app: the selected neuron's bias and incoming weights
-typed in a dialog (`E`), applied at once without a reset, and kept in the set-up
-so that "Save set-up as preset" writes them as its [weights]."""
+"""The maths by hand in the app: the selected neuron's bias and incoming weights
+typed in a dialog (`E`), applied at once without a reset and kept in the set-up
+(so "Save set-up as preset" writes them as its [weights]); and the backprop
+inspector (`i`), one example's forward and backward pass traced by the trainer;
+and the loss landscape with the optimizer's path (`L`)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from textual import on
 from textual.app import App
 
 from ..config import Config, Weights
 from ..i18n import _
-from ..session.protocol import Command, SetWeights
+from ..session.protocol import Command, Pause, SetWeights
 from ..training.snapshot import Snapshot
 from .dialogs.weights_dialog import MAX_EDITABLE, WeightsDialog
+from .messages import LandscapeReceived, TraceReceived
 from .settings_panel import SettingsPanel
 from .widgets import NetworkView
 
@@ -44,6 +48,46 @@ class EditActions(App[None]):
 
     def _send(self, command: Command) -> None:
         raise NotImplementedError
+
+    def action_inspect(self) -> None:
+        """Pause and open the backprop inspector on the worst-predicted training example."""
+        from .screens.inspector import InspectorScreen
+
+        if isinstance(self.screen, InspectorScreen):
+            return
+        self._send(Pause())
+        layer, index = self.network_view.selected
+        neuron = (layer, index or 0) if layer >= 0 else None
+        self.push_screen(InspectorScreen(self._send, neuron=neuron))
+
+    @on(TraceReceived)
+    def _trace_received(self, message: TraceReceived) -> None:
+        from .screens.inspector import InspectorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, InspectorScreen):
+                screen.show_trace(message.traced)
+
+    def action_landscape(self) -> None:
+        """The loss landscape around the run's weights, with its path, while it trains."""
+        from .screens.landscape import LandscapeScreen
+
+        if not isinstance(self.screen, LandscapeScreen):
+            self.push_screen(LandscapeScreen(self._send))
+
+    def open_optimizer_paths(self) -> None:
+        """SGD, momentum and Adam from one start on one landscape (the optimizer lesson)."""
+        from .screens.landscape import LandscapeScreen
+
+        self.push_screen(LandscapeScreen(self._send, optimizers=True))
+
+    @on(LandscapeReceived)
+    def _landscape_received(self, message: LandscapeReceived) -> None:
+        from .screens.landscape import LandscapeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LandscapeScreen):
+                screen.show_landscape(message.ready)
 
     def action_edit_weights(self) -> None:
         snap = self.snapshot

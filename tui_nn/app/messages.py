@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from ..config import Config
-from ..session.protocol import Notice
+from ..session.protocol import LandscapeReady, Notice, Traced
 from ..training.snapshot import Snapshot
 
-__all__ = ["NoticeReceived", "SettingChanged", "SettingRefused", "SnapshotReady"]
+__all__ = ["NoticeReceived", "SettingChanged", "SettingRefused", "SnapshotReady", "LandscapeReceived", "TraceReceived"]
 
 
 @dataclass
@@ -49,3 +49,17 @@ class SettingRefused(Message):
 
     path: str
     reason: str
+
+
+@dataclass
+class TraceReceived(Message):
+    """A backprop trace (or why there is none) from the trainer, for the inspector."""
+
+    traced: Traced
+
+
+@dataclass
+class LandscapeReceived(Message):
+    """A loss landscape computed by the trainer, for the landscape screen."""
+
+    ready: LandscapeReady

@@ -120,6 +120,10 @@ class OpenActions(App[None]):
     def _send(self, command: Command) -> None:
         raise NotImplementedError
 
+    # From EditActions (declared, not defined here: this mixin comes first in the MRO).
+    action_landscape: Callable[[], None]
+    open_optimizer_paths: Callable[[], None]
+
     async def open_lesson(self, key: str | int) -> None:
         """Open lesson ``key`` (its number or id): its preset, and its text beside the plots."""
         await self.back_to_playground()
@@ -161,8 +165,13 @@ class OpenActions(App[None]):
 
     def open_commands(self) -> list[PaletteEntry]:
         """The palette's entries for lessons, presets and languages."""
-        items: list[PaletteEntry] = [(_("Compare runs"), _("Two to six runs of this set-up, one setting varied"),
-                                      self.action_compare)]
+        items: list[PaletteEntry] = [
+            (_("Compare runs"), _("Two to six runs of this set-up, one setting varied"), self.action_compare),
+            (_("Loss landscape"), _("The loss around the weights, with the path the optimizer took (L)"),
+             self.action_landscape),
+            (_("Optimizer paths"), _("SGD, momentum and Adam from one start on one loss landscape"),
+             self.open_optimizer_paths),
+        ]
         for lesson in LESSONS:
             title = _("Lesson {number}: {title}").format(number=lesson.number, title=_(lesson.title))
             items.append((title, _(lesson.look), partial(self.open_lesson, lesson.number)))

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..training import RunResult, Trainer
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
-COMMANDS = ("train", "data", "presets", "compare", "lessons")
+COMMANDS = ("train", "data", "presets", "compare", "lessons", "backprop")
 
 
 class BadInput(Exception):
@@ -63,6 +63,7 @@ _COMMAND_LIST = (
     ("tui-nn lessons [ID]", N_("list the lessons, or print one")),
     ("tui-nn train PRESET ...", N_("train without a screen and report")),
     ("tui-nn compare PRESET --vary K=A,B", N_("runs side by side, one setting varied")),
+    ("tui-nn backprop PRESET --sample I", N_("one example's forward and backward pass in numbers")),
     ("tui-nn data PRESET --out FILE.csv", N_("write the data as the network sees it")),
     ("tui-nn presets", N_("list the built-in presets")),
     ("--lang en|ko", N_("the language (default: the locale's)")),
@@ -100,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .lessons_cmd import add_lessons_parser
 
     add_lessons_parser(sub)
+    from .backprop_cmd import add_backprop_parser
+
+    add_backprop_parser(sub)
     return parser
 
 
@@ -173,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .lessons_cmd import cmd_lessons
 
             return cmd_lessons(args)
+        if args.command == "backprop":
+            from .backprop_cmd import cmd_backprop
+
+            return cmd_backprop(args)
         return cmd_app(args)
     except (ConfigError, DataError, BadInput) as exc:
         # One line, whatever a file put in it (newlines, escape sequences).

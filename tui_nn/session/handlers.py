@@ -12,18 +12,24 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import singledispatchmethod
 
+import numpy as np
+
 from ..i18n import N_, _, set_language
 from ..io.data_csv import write_data_csv
 from ..io.model_files import save_model
 from ..io.session_files import load_session, save_session
 from ..rules import printable
+from ..training.backprop import trace, worst_example
+from ..training.landscape import (
+    PathRecorder, PathTrace, compute_landscape, pca_directions, project, random_directions,
+)
 from ..training.state import RunState
 from ..training.trainer import Trainer, WeightsMismatch
 from .notes import NOTHING_TO_TRAIN, Words, as_is, words
 from .pacing import SteadyAdvice
 from .protocol import (
     Command, Event, ExportData, Notice, Pause, Play, Reset, ResumeSession, SaveModel, SaveSession,
-    SetAutosave, SetFocus, SetGrid, SetLanguage, SetLive, SetPace, SetWeights, Severity, Step, StepBatch, Stop, Toggle,
+    ComputeLandscape, Inspect, LandscapeReady, SetAutosave, SetFocus, SetGrid, SetLanguage, SetLive, SetPace, SetWeights, Severity, Traced, Step, StepBatch, Stop, Toggle,
 )
 
 __all__ = ["CommandHandlers"]
@@ -45,6 +51,7 @@ class CommandHandlers:
     _saved_epoch: int
     _autosave: tuple[str, float] | None
     _stopped: bool
+    path: PathRecorder
 
     def _adopt(self, trainer: Trainer) -> None:
         raise NotImplementedError
@@ -181,6 +188,23 @@ class CommandHandlers:
                            layer=command.layer + 1, neuron=command.neuron + 1)
 
     @_on.register
+    def _inspect(self, command: Inspect) -> None:
+        t = self.trainer
+        try:
+            sample = worst_example(t) if command.sample is None else command.sample
+            self.publish(Traced(trace(t, sample, split=command.split, neuron=command.neuron), t.epoch))
+        except ValueError as exc:  # a sample out of range, batch norm refused: said in the inspector
+            self.publish(Traced(None, t.epoch, str(exc)))
+
+    @_on.register
+    def _compute_landscape(self, command: ComputeLandscape) -> None:
+        t = self.trainer
+        try:
+            self.publish(landscape_of_run(t, self.path, command.steps))
+        except ValueError as exc:
+            self.publish(LandscapeReady(None, (), None, t.epoch, str(exc)))
+
+    @_on.register
     def _set_grid(self, command: SetGrid) -> None:
         self.grid = (max(2, command.cols), max(2, command.rows))
 
@@ -226,3 +250,22 @@ class CommandHandlers:
         path = write_data_csv(self.trainer.dataset, self.trainer.targets, command.path)
         self.publish(Notice(_("Data written to {path}").format(path=path)))
 
+
+def landscape_of_run(trainer: Trainer, path: PathRecorder, steps: int) -> LandscapeReady:
+    """The loss around the run's weights on the plane of its path's first two
+    principal directions (random per-filter directions before there is a path),
+    spanning the path with a margin, and the path projected on it."""
+    points = path.points()
+    if len(points) >= 3 and np.ptp(points, axis=0).any():
+        directions = pca_directions(points)
+    else:
+        directions = random_directions(trainer.network, seed=trainer.config.training.seed)
+    center = np.array(trainer.network.params, dtype=np.float64)
+    alphas, betas = project(points, center, directions.d1, directions.d2)
+    span_a = max(float(np.max(np.abs(alphas))) * 1.25, 1e-3) if len(alphas) else 1.0
+    span_b = max(float(np.max(np.abs(betas))) * 1.25, span_a * 0.2, 1e-3) if len(betas) else 1.0
+    landscape = compute_landscape(trainer, center, directions.d1, directions.d2, (span_a, span_b), steps)
+    explained = None if np.isnan(directions.explained).any() else (float(directions.explained[0]),
+                                                                     float(directions.explained[1]))
+    run = PathTrace(_("this run"), alphas, betas)
+    return LandscapeReady(landscape, (run,), explained, trainer.epoch)

@@ -20,6 +20,7 @@ from typing import Protocol
 from ..config import Config
 from ..i18n import N_
 from ..io.session_files import load_session
+from ..training.landscape import PathRecorder
 from ..training.state import RunState, RunStatus
 from ..training.trainer import Trainer
 from .handlers import CommandHandlers
@@ -99,6 +100,9 @@ class Session(CommandHandlers):
         self._saved_epoch = trainer.epoch  # the epoch the last save (or resume) holds
         self._slicer = Slicer(trainer)
         self._advice = SteadyAdvice()
+        # The weights after each epoch, for the loss landscape's path (bounded).
+        self.path = PathRecorder(512)
+        self.path.record(trainer.network.params)
 
     # ---- called from any thread (when the session runs in a thread) -------
     def send(self, command: Command) -> None:
@@ -180,6 +184,7 @@ class Session(CommandHandlers):
 
     def _after_epoch(self) -> None:
         t = self.trainer
+        self.path.record(t.network.params)
         if t.diverged:
             self.state = RunState.DIVERGED
             self._note = self._divergence

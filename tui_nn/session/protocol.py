@@ -13,11 +13,13 @@ from enum import StrEnum
 
 from ..config import Config
 from ..i18n import N_
+from ..training.backprop import Trace
+from ..training.landscape import Landscape, PathTrace
 from ..training.snapshot import Snapshot
 from ..training.state import RunState, RunStatus
 
 __all__ = [
-    "Command", "Event", "ExportData", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
+    "Command", "ComputeLandscape", "Event", "ExportData", "Inspect", "LandscapeReady", "Traced", "Notice", "Pause", "Play", "Reset", "RunState", "RunStatus",
     "ResumeSession", "SaveModel", "SaveSession", "SetAutosave", "SetFocus", "SetGrid", "SetLanguage", "SetLive",
     "SetPace", "SetWeights", "Severity", "Snapshot", "Step", "StepBatch", "Stop", "Toggle",
     "TrainerFailed",
@@ -98,6 +100,27 @@ class SetWeights:
 
 
 @dataclass(frozen=True)
+class Inspect:
+    """Trace one example's forward and backward pass (``split``: "train" or "test";
+    ``sample``: its row; None: the worst-predicted training example) and send it
+    back as ``Traced``; ``neuron`` (dense layer, index): checked numerically
+    whatever the network's size."""
+
+    sample: int | None
+    split: str = "train"
+    neuron: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class ComputeLandscape:
+    """The training loss over a plane through the weights (the first two principal
+    directions of the path taken so far), with that path on it: sent back as
+    ``LandscapeReady``."""
+
+    steps: int = 25
+
+
+@dataclass(frozen=True)
 class SetFocus:
     """The hidden neuron the plane shows large ((layer, index); None: the output):
     snapshots then carry its picture at the plane's resolution."""
@@ -152,7 +175,7 @@ class Stop:
 
 
 Command = (
-    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SetFocus | SetWeights
+    Play | Pause | Toggle | Step | StepBatch | SetPace | Reset | SetLive | SetGrid | SetFocus | SetWeights | Inspect | ComputeLandscape
     | SaveModel    | ExportData | SaveSession | ResumeSession | SetAutosave | SetLanguage | Stop
 )
 
@@ -187,4 +210,25 @@ class TrainerFailed:
     message: str
 
 
-Event = Snapshot | Notice | TrainerFailed
+@dataclass(frozen=True)
+class Traced:
+    """One example's backprop trace (``training/backprop.py``) at ``epoch``, or why
+    there is none (``error``)."""
+
+    trace: Trace | None
+    epoch: int
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class LandscapeReady:
+    """The loss landscape around the run's weights and its path projected on it."""
+
+    landscape: Landscape | None
+    paths: tuple[PathTrace, ...]
+    explained: tuple[float, float] | None
+    epoch: int
+    error: str = ""
+
+
+Event = Snapshot | Notice | Traced | LandscapeReady | TrainerFailed

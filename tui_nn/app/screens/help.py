@@ -93,9 +93,10 @@ def help_markdown(bindings: list[Binding]) -> str:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        # q is not here: it quits, on this screen as everywhere.
         Binding("escape,question_mark,f1", "dismiss", N_("Close help"), id="help.close",
                 tooltip=N_("Close this screen")),
+        # A modal screen cuts the app's own keys off: q quits from here too.
+        Binding("q", "app.quit", N_("Quit"), id="help.quit", tooltip=N_("Quit tui-nn (or ctrl+q)")),
     ]
 
     def __init__(self, bindings: list[Binding]) -> None:
