@@ -114,3 +114,12 @@ def test_the_session_traces_the_worst_example_on_request():
     losses = [trace(session.trainer, i).loss for i in range(len(session.trainer.dataset.X_train))]
     assert losses[worst] == max(losses)
     assert traced[1].trace is None and "out of range" in traced[1].error
+
+
+def test_the_worst_example_of_the_test_split():
+    from tui_nn.training.backprop import trace, worst_example
+
+    t = Trainer(load_preset("circle"))
+    worst = worst_example(t, "test")
+    losses = [trace(t, i, split="test").loss for i in range(len(t.dataset.X_test))]
+    assert losses[worst] == max(losses)

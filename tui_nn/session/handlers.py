@@ -191,7 +191,7 @@ class CommandHandlers:
     def _inspect(self, command: Inspect) -> None:
         t = self.trainer
         try:
-            sample = worst_example(t) if command.sample is None else command.sample
+            sample = worst_example(t, command.split) if command.sample is None else command.sample
             self.publish(Traced(trace(t, sample, split=command.split, neuron=command.neuron), t.epoch))
         except ValueError as exc:  # a sample out of range, batch norm refused: said in the inspector
             self.publish(Traced(None, t.epoch, str(exc)))

@@ -200,11 +200,11 @@ def trace(
 WORST_ROWS = 5000  # the worst-predicted example is looked for among the first rows
 
 
-def worst_example(trainer: Trainer) -> int:
-    """The training example with the largest loss of its own (among the first
+def worst_example(trainer: Trainer, split: str = "train") -> int:
+    """The example of ``split`` with the largest loss of its own (among the first
     WORST_ROWS): where backpropagation has the most to say."""
     model = _Model(trainer.network)
-    X, Y = trainer.dataset.X_train, trainer.Y_train
+    X, Y = (trainer.dataset.X_test, trainer.Y_test) if split == "test" else (trainer.dataset.X_train, trainer.Y_train)
     losses = []
     with np.errstate(all="ignore"):
         for i in range(min(len(X), WORST_ROWS)):
