@@ -79,6 +79,14 @@ command palette lists every lesson, and `tui-nn lessons` prints them."""),
 Open a lesson or a preset, compare runs, switch the language (English, 한국어),
 save the set-up as a preset, save the model, the session or a screenshot,
 export the data as CSV."""),
+    N_("""## See the maths
+`i` opens the backprop inspector on the worst-predicted example: step with ← →
+through the forward pass (z = x·w + b with the numbers), the loss and the
+backward pass (δ = dL/da · f'(z), each dL/dw beside its numerical estimate),
+then the optimizer's update; ↑ ↓ for other examples, t for the test split.
+`E` types the selected neuron's bias and incoming weights. `L` shows the loss
+landscape around the weights with the path the optimizer took; the palette's
+"Optimizer paths" draws SGD, momentum and Adam from one start on one landscape."""),
 )
 
 
