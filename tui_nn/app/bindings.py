@@ -7,17 +7,36 @@ in the help screen (``?``), which reads this list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
-from ..i18n import N_
+from ..i18n import N_, _
 
-__all__ = ["BINDINGS", "LEARNING_RATES", "PACES", "pace_words"]
+__all__ = ["BINDINGS", "LEARNING_RATES", "PACES", "pace_words", "translate_keys", "translated"]
 
 # TensorFlow Playground's learning-rate choices, extended to 10.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 # Epochs a second the trainer may run while playing; None: as fast as it can.
 PACES: tuple[float | None, ...] = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, None)
 DEFAULT_PACE = 30.0
+
+
+def translated(bindings: Iterable[Binding]) -> list[Binding]:
+    """``bindings`` (declared with English ``N_`` words) with their footer words and
+    tooltips in the current language."""
+    return [replace(b, description=_(b.description) if b.description else b.description,
+                    tooltip=_(b.tooltip) if b.tooltip else b.tooltip) for b in bindings]
+
+
+def translate_keys(node: DOMNode) -> None:
+    """A freshly built screen's or widget's own keys in the current language (its
+    bindings still hold the English words they were declared with)."""
+    keys = node._bindings.key_to_bindings
+    for key, bindings in list(keys.items()):
+        keys[key] = translated(bindings)
 
 
 def pace_words(pace: float | None) -> str:

@@ -5,7 +5,6 @@ language, switched live."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 
 from textual.app import App
@@ -14,11 +13,12 @@ from textual.binding import Binding
 from ..config import Config, ConfigError, Weights
 from ..i18n import LANGUAGES, _, language, set_language
 from ..io.presets import list_presets, load_preset
+from ..lessons import LESSONS, Lesson, get_lesson
 from ..session.protocol import Command, Pause
 from ..training.compare import parse_vary
+from .bindings import translated
 from .dialogs.path_dialog import PathDialog
 from .screens.compare import CompareScreen
-from ..lessons import LESSONS, Lesson, get_lesson
 from .widgets.lesson_panel import LessonPanel
 
 __all__ = ["OpenActions"]
@@ -190,9 +190,7 @@ class OpenActions(App[None]):
         if self._english_bindings is None:
             self._english_bindings = {k: list(v) for k, v in self._bindings.key_to_bindings.items()}
         for key, bindings in self._english_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=_(b.description) if b.description else b.description,
-                        tooltip=_(b.tooltip) if b.tooltip else b.tooltip) for b in bindings]
+            self._bindings.key_to_bindings[key] = translated(bindings)
 
     async def switch_language(self, code: str) -> None:
         """Every text in ``code``'s language, now: keys, panels, the lesson, the status."""

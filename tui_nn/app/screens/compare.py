@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style
@@ -56,7 +56,7 @@ from ...render.layout import PlaneLayout, axis_label_width
 from ...session.process import SessionProcess
 from ...session.protocol import Pause, Play, Reset, SetPace, Snapshot, Step, StepBatch
 from ...training.state import RunState
-from ..bindings import PACES, pace_words
+from ..bindings import PACES, pace_words, translate_keys
 from ..widgets.colors import color_mode
 from ..widgets.compare_chart import CompareChart
 from ..widgets.compare_table import CompareTable, TextLines, fit_text, fmt_value, last_losses, run_style, state_words
@@ -258,10 +258,7 @@ class CompareScreen(CompareRuns):
 
     def _translate_bindings(self) -> None:
         """The keys' words (footer) in the current language."""
-        for key, bindings in list(self._bindings.key_to_bindings.items()):
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=_(b.description) if b.description else b.description,
-                        tooltip=_(b.tooltip) if b.tooltip else b.tooltip) for b in bindings]
+        translate_keys(self)
 
     def on_mount(self) -> None:
         for i in range(len(self.labels)):

@@ -29,7 +29,6 @@ footer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import ClassVar
 
 from rich.style import Style
@@ -45,8 +44,16 @@ from ...i18n import N_, _, on_change
 from ...session.protocol import Command, Inspect, Traced
 from ...training.backprop import Trace
 from ...training.backprop_text import num
+from ..bindings import translate_keys
 from ..widgets.compare_table import TextLines
-from ..widgets.inspector_text import Stage, breadcrumb, example_words, stage_lines, stages, wrap
+from ..widgets.inspector_text import (
+    Stage,
+    breadcrumb,
+    example_words,
+    stage_lines,
+    stages,
+    wrap,
+)
 
 __all__ = ["INSPECTOR_BINDINGS", "InspectorScreen"]
 
@@ -125,10 +132,7 @@ class InspectorScreen(ModalScreen[None]):
 
     def _translate_bindings(self) -> None:
         """The keys' words (footer) in the current language."""
-        for key, bindings in list(self._bindings.key_to_bindings.items()):
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=_(b.description) if b.description else b.description,
-                        tooltip=_(b.tooltip) if b.tooltip else b.tooltip) for b in bindings]
+        translate_keys(self)
 
     def on_mount(self) -> None:
         self._stop_listening = on_change(lambda _code: self.refresh_text())

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 from ...i18n import N_, _
 from ...session.protocol import Command, ComputeLandscape, LandscapeReady
 from ...training.landscape import OptimizerPaths, optimizer_lesson
+from ..bindings import translate_keys
 from ..widgets.landscape_view import LandscapeView
 
 __all__ = ["LandscapeScreen", "REFRESH_SECONDS"]
@@ -32,7 +33,8 @@ class LandscapeScreen(Screen[None]):
     paths (seed ``seed``) instead of this run's."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Back"), id="landscape.back", tooltip=N_("Back to the playground")),
+        Binding("escape", "app.pop_screen", N_("Back"), id="landscape.back", show=False,
+                tooltip=N_("Back to the playground")),
         # The screen's own keys are named on its last line: at 80 columns the footer
         # has room for the playground's keys only.
         Binding("r", "refresh", N_("Recompute"), id="landscape.refresh", show=False,
@@ -69,6 +71,7 @@ class LandscapeScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        translate_keys(self)
         self.head.update(_("Computing the loss landscape…"))
         if self.optimizers:
             self._optimizer_paths()

@@ -199,8 +199,9 @@ def _epoch_axis(x0: float, x1: float, px0: int, cols: int, width: int, lab_w: in
     return out
 
 
-def _fmt(v: float, digits: int = 4) -> str:
-    """A value, short: "0.6931", "1.2e-6", "inf"; "—" for a missing (NaN) one."""
+def _fmt(v: float, digits: int = 4, large: float = 1000) -> str:
+    """A value, short: "0.6931", "1.2e-6", "inf"; "—" for a missing (NaN) one;
+    in exponent form from ``large`` up and below 0.001."""
     if math.isnan(v):
         return "—"
     if not math.isfinite(v):
@@ -208,7 +209,7 @@ def _fmt(v: float, digits: int = 4) -> str:
     if v == 0:
         return "0"
     a = abs(v)
-    if a >= 1000 or a < 0.001:
+    if a >= large or a < 0.001:
         mantissa, _e, exp = f"{v:.{max(digits - 2, 0)}e}".partition("e")
         return f"{mantissa}e{int(exp)}"
     return f"{v:.{digits}g}"

@@ -36,6 +36,7 @@ from ...training.compare import common_target
 from ...training.snapshot import Snapshot
 from ...training.state import RunState
 from ._lines import LinesWidget
+from .charts import _fmt
 from .colors import color_mode, to_color
 
 __all__ = [
@@ -44,18 +45,9 @@ __all__ = [
 ]
 
 def fmt_value(v: float, digits: int = 4) -> str:
-    """A figure, short: "0.6931", "1.2e-06" -> "1.2e-6", "inf"; "—" when missing (NaN)."""
-    if math.isnan(v):
-        return "—"
-    if not math.isfinite(v):
-        return "inf" if v > 0 else "-inf"
-    if v == 0:
-        return "0"
-    a = abs(v)
-    if a >= 10_000 or a < 0.001:
-        mantissa, _e, exp = f"{v:.{max(digits - 2, 0)}e}".partition("e")
-        return f"{mantissa}e{int(exp)}"
-    return f"{v:.{digits}g}"
+    """A figure, short: "0.6931", "1.2e-06" -> "1.2e-6", "inf"; "—" when missing (NaN).
+    The loss chart's form, plain up to 10,000 (a table has the room)."""
+    return _fmt(v, digits, large=10_000)
 
 
 def fit_text(text: Text, width: int) -> Text:
