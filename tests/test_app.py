@@ -442,3 +442,28 @@ async def test_advice_is_readable_in_full_at_80x24():
         needed = sum(len(RichText(part).wrap(app.console, width)) for part in text.split("\n"))
         assert status.content_size.height >= needed >= 3, (status.content_size, needed)
         assert status.region.bottom <= app.screen.region.bottom - 1  # above the footer
+
+
+@async_test
+async def test_the_form_can_switch_to_a_csv_file_of_ones_own(tmp_path):
+    """Choosing csv before a file is named was refused with the file's field
+    hidden (it showed only for csv): now the refusal shows the two fields, and
+    once they are filled, csv is taken and the trainer reads the file."""
+    data = tmp_path / "mine.csv"
+    data.write_text("a,b,y\n1,2,0\n2,1,1\n3,3,0\n1,1,1\n0,2,1\n2,0,0\n")
+    async with playground("circle") as (app, pilot):
+        panel = app.query_one(SettingsPanel)
+        assert not app.query_one(f"#{widget_id('data.csv')}-row").display
+        app.query_one(f"#{widget_id('data.dataset')}").value = "csv"
+        await pilot.pause(0.2)
+        assert app.config.data.dataset == "circle"  # refused: no file yet
+        assert app.query_one(f"#{widget_id('data.csv')}-row").display
+        for path, value in (("data.csv", str(data)), ("data.target", "y")):
+            field = app.query_one(f"#{widget_id(path)}")
+            field.focus()
+            field.value = value
+            await pilot.press("enter")
+        app.query_one(f"#{widget_id('data.dataset')}").value = "csv"
+        await wait_for(pilot, lambda: app.snapshot is not None and app.snapshot.dataset_name == "mine.csv",
+                       what="the trainer on the csv file")
+        assert app.config.data.dataset == panel.config.data.dataset == "csv"

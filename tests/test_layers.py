@@ -15,7 +15,7 @@ ROOT = Path(tui_nn.__file__).parent
 # and anything in a lower layer, never a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("i18n",),  # the message catalogs (gettext): everything above may speak the learner's language
-    ("registry", "rules"),  # named extensions, rules for settings
+    ("registry", "rules", "file_access"),  # named extensions, rules for settings, which files may be used
     ("engine",),  # activations, losses, optimizers, initialisers, the network
     ("data",),  # datasets and the data settings
     ("config",),  # the run configuration
@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("session",),  # the protocol, the session loop, the child process
     ("render",),  # pure-NumPy pictures for the widgets
     ("app",),  # the Textual playground
+    ("serve",),  # the playground served to browsers, one app per tab
     ("cli",),  # the command line, which opens the app
     ("__main__",),
 )

@@ -238,7 +238,11 @@ def resolve_output_and_loss(task: str, output: str, loss: str) -> tuple[str, str
     """Fill ``auto`` from what the activations and losses declare, then check the pair."""
     if output == "auto":
         fused = LOSSES[loss].fused_output if loss != "auto" else None
-        output = fused or ACTIVATIONS.names(lambda c: task in c.default_for)[0]
+        defaults = ACTIVATIONS.names(lambda c: task in c.default_for)
+        if not fused and not defaults:  # a CSV's task ("auto") is known once the file is read
+            raise ConfigError(_("network.output = auto is chosen once the data is read (task {task})").format(
+                task=task))
+        output = fused or defaults[0]
     out_cls = ACTIVATIONS[output]
     if loss == "auto":
         loss = out_cls.default_loss

@@ -30,12 +30,12 @@ from ..i18n import N_, _
 from ..lessons import Lesson
 from ..session.process import SessionProcess
 from ..session.protocol import (
-    Command, Event, Notice, Reset, ResumeSession, SetAutosave, SetFocus, SetGrid, SetLive, Snapshot, Traced, LandscapeReady,
+    Command, Event, FileReady, Notice, Reset, ResumeSession, SetAutosave, SetFocus, SetGrid, SetLive, Snapshot, Traced, LandscapeReady,
 )
 from ..io.session_files import SessionSummary
 from .commands import PaletteEntry, PlaygroundCommands
 from .dialogs.choice import ChoiceDialog
-from .messages import LandscapeReceived, NoticeReceived, SettingChanged, SettingRefused, SnapshotReady, TraceReceived
+from .messages import FileReceived, LandscapeReceived, NoticeReceived, SettingChanged, SettingRefused, SnapshotReady, TraceReceived
 from .screens.help import HelpScreen
 from .bindings import BINDINGS, DEFAULT_PACE
 from .run_actions import RunActions
@@ -176,6 +176,8 @@ class PlaygroundApp(OpenActions, RunActions, SaveActions, EditActions):
             self.post_message(TraceReceived(event))
         elif isinstance(event, LandscapeReady):
             self.post_message(LandscapeReceived(event))
+        elif isinstance(event, FileReady):
+            self.post_message(FileReceived(event))
 
     def _grid_size(self) -> tuple[int, int]:
         try:

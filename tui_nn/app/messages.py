@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from ..config import Config
-from ..session.protocol import LandscapeReady, Notice, Traced
+from ..session.protocol import FileReady, LandscapeReady, Notice, Traced
 from ..training.snapshot import Snapshot
 
-__all__ = ["NoticeReceived", "SettingChanged", "SettingRefused", "SnapshotReady", "LandscapeReceived", "TraceReceived"]
+__all__ = ["FileReceived", "NoticeReceived", "SettingChanged", "SettingRefused", "SnapshotReady", "LandscapeReceived", "TraceReceived"]
 
 
 @dataclass
@@ -63,3 +63,10 @@ class LandscapeReceived(Message):
     """A loss landscape computed by the trainer, for the landscape screen."""
 
     ready: LandscapeReady
+
+
+@dataclass
+class FileReceived(Message):
+    """A save's bytes from the trainer, to send to the browser as a download."""
+
+    file: FileReady

@@ -12,7 +12,7 @@ from textual.binding import Binding
 
 from ..config import Config, ConfigError, Weights
 from ..i18n import LANGUAGES, _, language, set_language
-from ..io.presets import list_presets, load_preset
+from ..io.presets import folder_presets, list_presets, load_preset
 from ..lessons import LESSONS, Lesson, get_lesson
 from ..session.protocol import Command, Pause
 from ..training.compare import parse_vary
@@ -178,6 +178,9 @@ class OpenActions(App[None]):
         for p in list_presets():
             items.append((_("Load preset: {name}").format(name=p.name), p.description,
                           partial(self.load_preset, p.name)))
+        for p in folder_presets():  # served with a teacher's folder: its presets too
+            items.append((_("Load preset: {name} (teacher's folder)").format(name=p.name), p.description,
+                          partial(self.load_preset, str(p.path))))
         for code, name in LANGUAGES.items():
             if code != language():
                 items.append((_("Language: {name}").format(name=name), _("Switch every text to {name}").format(

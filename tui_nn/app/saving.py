@@ -1,5 +1,7 @@
 """The playground's file commands: save the set-up as a preset, save the
-model, export the data, save a screenshot. Each asks for a path first.
+model, export the data, save a screenshot. Each asks for a path first; served
+to a browser (``tui-nn serve``), each is a download instead, since nothing
+typed in a browser may name a path on the server (file_access.py).
 
 Every file is written beside its target and renamed over it, so a failed
 save (a full disk) leaves the old file whole; the suggested names are made
@@ -9,15 +11,18 @@ a preset cannot point a save outside the working directory.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.notifications import SeverityLevel
 
 from ..config import Config
+from ..file_access import folder, served
 from ..i18n import _
 from ..io.files import write_text_atomic
 from ..rules import printable
@@ -26,6 +31,7 @@ from ..session.process import SessionProcess
 from ..training.snapshot import Snapshot
 from .dialogs.choice import ChoiceDialog
 from .dialogs.path_dialog import PathDialog
+from .messages import FileReceived
 
 __all__ = ["SaveActions", "safe_stem"]
 
@@ -44,6 +50,7 @@ class SaveActions(App[None]):
     snapshot: Snapshot | None
     session: SessionProcess | None
     autosave: tuple[Path, float] | None
+    _after_download: Callable[[], object] | None = None  # served: what waits for a download to go
 
     def _stop_session(self, exiting: bool = True, timeout: float = 2.0) -> None:
         raise NotImplementedError
@@ -71,41 +78,83 @@ class SaveActions(App[None]):
             return
         self.notify(done)
 
+    def _save(self, title: str, name: str, then: Callable[[str], None]) -> None:
+        """Ask where to save (a terminal) or go on with ``name`` as the download's name (served)."""
+        if served():
+            then(name)
+        else:
+            self._ask_path(title, name, then)
+
+    def _download(self, name: str, data: bytes, said: str) -> None:
+        """Hand ``data`` to the browser, which saves it as ``name`` (served only)."""
+        self.deliver_binary(io.BytesIO(data), save_filename=name)
+        self.notify(said)
+
+    def on_file_received(self, message: FileReceived) -> None:
+        self._download(message.file.name, message.file.data, message.file.text)
+
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        after, self._after_download = self._after_download, None
+        if after is not None:
+            after()
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        self._after_download = None
+        self.notify(_("The download failed: {error}").format(error=event.exception), severity="error")
+
     def action_save_preset(self) -> None:
         def save(path: str) -> None:
             description = self.config.description or _("Saved from tui-nn ({name})").format(name=self.config.name)
             config = replace(self.config, name=Path(path).stem, description=description)
+            if served():
+                self._download(path, config.to_toml().encode("utf-8"), _("Preset {name} sent to the browser").format(
+                    name=path))
+                return
             self._write(path, config.to_toml(), _("Preset saved to {path}: open it with `tui-nn {path}`").format(
                 path=path))
 
-        self._ask_path(_("Save the set-up as a preset (TOML):"), f"{safe_stem(self.config.name)}-mine.toml", save)
+        self._save(_("Save the set-up as a preset (TOML):"), f"{safe_stem(self.config.name)}-mine.toml", save)
 
     def action_save_model(self) -> None:
-        self._ask_path(_("Save the model (.npz):"), f"{safe_stem(self.config.name)}.npz",
-                       lambda path: self._send(SaveModel(path)))
+        self._save(_("Save the model (.npz):"), f"{safe_stem(self.config.name)}.npz",
+                   lambda path: self._send(SaveModel(path, download=served())))
 
     def action_export_data(self) -> None:
-        self._ask_path(_("Export the data (CSV):"), f"{safe_stem(self.config.name)}-data.csv",
-                       lambda path: self._send(ExportData(path)))
+        self._save(_("Export the data (CSV):"), f"{safe_stem(self.config.name)}-data.csv",
+                   lambda path: self._send(ExportData(path, download=served())))
 
     def action_save_session(self, then: Callable[[], object] | None = None) -> None:
-        """The whole run, to continue later exactly where it stopped (``then``: after asking)."""
+        """The whole run, to continue later exactly where it stopped (``then``: after asking,
+        or served, once the download has gone)."""
         def save(path: str) -> None:
-            self._send(SaveSession(path))
-            if then is not None:
+            self._send(SaveSession(path, download=served()))
+            if then is not None and served():
+                self._after_download = then
+            elif then is not None:
                 then()
 
-        self._ask_path(_("Save the session (.npz), to resume it later:"),
-                       f"{safe_stem(self.config.name)}-session.npz", save)
+        self._save(_("Save the session (.npz), to resume it later:"),
+                   f"{safe_stem(self.config.name)}-session.npz", save)
 
     def action_resume_session(self) -> None:
-        self._ask_path(_("Resume a saved session (.npz):"), f"{safe_stem(self.config.name)}-session.npz",
+        if served() and folder() is None:
+            self.notify(_("In the browser a session can be resumed only from a folder the teacher offers "
+                          "(tui-nn serve --files DIR)"), severity="warning")
+            return
+        title = _("Resume a session from the teacher's folder (a name in it):") if served() else _(
+            "Resume a saved session (.npz):")
+        self._ask_path(title, f"{safe_stem(self.config.name)}-session.npz",
                        lambda path: self._send(ResumeSession(path)))
 
     def action_save_screenshot(self) -> None:
-        self._ask_path(_("Save a screenshot (SVG):"), f"{safe_stem(self.config.name)}.svg",
-                       lambda path: self._write(path, self.export_screenshot(),
-                                                _("Screenshot saved to {path}").format(path=path)))
+        def save(path: str) -> None:
+            if served():
+                self._download(path, self.export_screenshot().encode("utf-8"),
+                               _("Screenshot {name} sent to the browser").format(name=path))
+                return
+            self._write(path, self.export_screenshot(), _("Screenshot saved to {path}").format(path=path))
+
+        self._save(_("Save a screenshot (SVG):"), f"{safe_stem(self.config.name)}.svg", save)
 
     # ---- quitting ------------------------------------------------------------------
     async def action_quit(self) -> None:

@@ -23,6 +23,7 @@ from textual.widgets.selection_list import Selection
 
 from ..config import SPECS, Config, ConfigError, Setting, format_value, hyperparameter_paths, optimizer_fields
 from ..data import DATASETS
+from ..file_access import readable
 from ..i18n import N_, _
 from ..rules import Flag, Options, PerLayer, Text
 from ..rules import Selection as SelectionRule
@@ -122,6 +123,8 @@ class SettingsPanel(FollowsLanguage, VerticalScroll):
         self._syncing = False
         self._tabs = tabs()
         self._options: dict[str, list[tuple[str, str]]] = {}  # what each list shows
+        # "csv" picked before its file was named: its two fields show, to be filled first.
+        self._csv_wanted = config.data.dataset == "csv"
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="settings-tabs"):
@@ -228,8 +231,8 @@ class SettingsPanel(FollowsLanguage, VerticalScroll):
             "data.noise": not info.fixed_points,
             "data.features": info.is_2d,
             "network.leaky_slope": "leaky_relu" in cfg.network.activations(),
-            "data.csv": cfg.data.dataset == "csv",
-            "data.target": cfg.data.dataset == "csv",
+            "data.csv": cfg.data.dataset == "csv" or self._csv_wanted,
+            "data.target": cfg.data.dataset == "csv" or self._csv_wanted,
         })
         for path, show in shown.items():
             self.query_one(f"#{widget_id(path)}-row").display = show
@@ -243,6 +246,8 @@ class SettingsPanel(FollowsLanguage, VerticalScroll):
         old = self.config
         try:
             new = make(old)
+            if path == "data.csv" and new.data.csv:
+                readable(new.data.csv, _("CSV file"))  # served to a browser: refused here, at once
             if new.get(path) == old.get(path):
                 # A control reporting the value it was given (a Select does so
                 # when it mounts): nothing changed, and nothing may be reset.
@@ -266,8 +271,12 @@ class SettingsPanel(FollowsLanguage, VerticalScroll):
     def _select(self, event: Select.Changed) -> None:
         path = _path_of(event.select.id)
         if path and event.value is not Select.BLANK:
+            if path == "data.dataset":
+                self._csv_wanted = event.value == "csv"
             # Text: the rule reads "relu,tanh" (one per layer) as well as one name.
             self._apply(path, lambda c: c.with_text(path, str(event.value)))
+            if path == "data.dataset":
+                self._update_visibility()  # refused for want of a file: its fields appear
 
     @on(Switch.Changed)
     def _switch(self, event: Switch.Changed) -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..training import RunResult, Trainer
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
-COMMANDS = ("train", "data", "presets", "compare", "lessons", "backprop")
+COMMANDS = ("train", "data", "presets", "compare", "lessons", "backprop", "serve")
 
 
 class BadInput(Exception):
@@ -66,6 +66,7 @@ _COMMAND_LIST = (
     ("tui-nn backprop PRESET --sample I", N_("one example's forward and backward pass in numbers")),
     ("tui-nn data PRESET --out FILE.csv", N_("write the data as the network sees it")),
     ("tui-nn presets", N_("list the built-in presets")),
+    ("tui-nn serve [PRESET]", N_("a playground per browser tab, for a class")),
     ("--lang en|ko", N_("the language (default: the locale's)")),
 )
 
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .backprop_cmd import add_backprop_parser
 
     add_backprop_parser(sub)
+    from .serve_cmd import add_serve_parser
+
+    add_serve_parser(sub)
     return parser
 
 
@@ -181,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .backprop_cmd import cmd_backprop
 
             return cmd_backprop(args)
+        if args.command == "serve":
+            from .serve_cmd import cmd_serve
+
+            return cmd_serve(args)
         return cmd_app(args)
     except (ConfigError, DataError, BadInput) as exc:
         # One line, whatever a file put in it (newlines, escape sequences).

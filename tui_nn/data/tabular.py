@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..file_access import readable
 from ..i18n import _, ngettext
 from ..rules import printable, quoted
 from .errors import DataError
@@ -63,8 +64,9 @@ def load_csv(path: str | Path, target: str | None) -> Table:
     (which would block) or a directory is refused before anything is read.
     """
     shown = printable(str(path))
+    file = readable(path, _("CSV file"))  # served to a browser: only the teacher's folder
     try:
-        text = _read_regular(Path(path).expanduser(), shown)
+        text = _read_regular(file, shown)
     except FileNotFoundError:
         raise DataError(_("{file}: file not found").format(file=shown)) from None
     except IsADirectoryError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from collections.abc import Callable
 from typing import BinaryIO
 
 import numpy as np
@@ -13,11 +14,17 @@ from ..data import Dataset
 from ..training.targets import Targets
 from .files import write_atomic
 
-__all__ = ["write_data_csv"]
+__all__ = ["data_csv_writer", "write_data_csv"]
 
 
 def write_data_csv(ds: Dataset, targets: Targets, path: str | Path) -> Path:
-    """One column per network input, ``label`` (the class index, or the
+    """The data to ``path`` as ``data_csv_writer`` writes it (beside it, then renamed:
+    a full disk never leaves half a file)."""
+    return write_atomic(path, data_csv_writer(ds, targets))
+
+
+def data_csv_writer(ds: Dataset, targets: Targets) -> Callable[[BinaryIO], None]:
+    """What writes the data to a file object: one column per network input, ``label`` (the class index, or the
     regression value in the data's units), the target the output layer is
     trained towards (``target``: -1/+1 for a tanh output, 0/1 for sigmoid,
     standardised for tabular regression; one ``target_<class>`` column each
@@ -43,8 +50,7 @@ def write_data_csv(ds: Dataset, targets: Targets, path: str | Path) -> Path:
         fh.flush()
         fh.detach()  # the caller syncs and closes the file itself
 
-    # Beside the target, then renamed: a full disk never leaves half a file.
-    return write_atomic(path, write)
+    return write
 
 
 def _label(ds: Dataset, label: float) -> str:

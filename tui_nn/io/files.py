@@ -10,6 +10,7 @@ bound, hang, allocate terabytes or unpickle anything.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import struct
@@ -21,10 +22,11 @@ from typing import IO, BinaryIO
 
 import numpy as np
 
+from ..file_access import check_writable, readable
 from ..i18n import _
 from ..rules import printable
 
-__all__ = ["BadFile", "MAX_ELEMENTS", "MAX_FILE_BYTES", "check_regular", "read_npz", "write_atomic",
+__all__ = ["BadFile", "MAX_ELEMENTS", "MAX_FILE_BYTES", "check_regular", "read_npz", "to_bytes", "write_atomic",
            "write_text_atomic"]
 
 MAX_FILE_BYTES = 256 * 2**20
@@ -58,6 +60,7 @@ def check_regular(path: Path, what: str) -> None:
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
     """Write through ``write`` to a temporary file beside ``path``, then rename it over ``path``."""
+    check_writable(path)  # served to a browser: never (file_access.py)
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -79,13 +82,20 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
+def to_bytes(write: Callable[[BinaryIO], object]) -> bytes:
+    """What ``write`` would put in a file, as bytes (a download for a browser)."""
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
 def read_npz(path: str | Path, what: str) -> dict[str, np.ndarray]:
     """Every array of an ``.npz`` file, checked member by member; BadFile if unusable.
 
     Object arrays (pickles) and complex numbers are refused, and so is any
     array declaring more than ``MAX_ELEMENTS`` elements, before it is read.
     """
-    p = Path(path)
+    p = readable(path, what)  # served to a browser: only the teacher's folder
     check_regular(p, what)
     shown = printable(str(path))
     not_npz = _("{file} is not a {what} (.npz)").format(file=shown, what=what)

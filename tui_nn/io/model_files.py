@@ -5,8 +5,9 @@ config as TOML text, so a model file alone says how it was made.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from ..rules import printable
 from ..training.trainer import Trainer
 from .files import BadFile, read_npz, write_atomic
 
-__all__ = ["ModelFileError", "load_model", "save_model"]
+__all__ = ["ModelFileError", "load_model", "model_writer", "save_model"]
 
 
 class ModelFileError(BadFile):
@@ -25,11 +26,16 @@ class ModelFileError(BadFile):
 
 def save_model(path: str | Path, trainer: Trainer) -> Path:
     """Write the model beside ``path`` and rename it there (never a half-written file)."""
+    return write_atomic(path, model_writer(trainer))
+
+
+def model_writer(trainer: Trainer) -> Callable[[BinaryIO], object]:
+    """What writes the model (its weights now) to a file object."""
     arrays: dict[str, Any] = trainer.network.state_arrays()
     arrays["config"] = np.array(trainer.config.to_toml())
     arrays["epoch"] = np.array(trainer.epoch)
     # np.savez on a file object: a path would have .npz appended to other names.
-    return write_atomic(path, lambda fh: np.savez(fh, **arrays))
+    return lambda fh: np.savez(fh, **arrays)
 
 
 def load_model(path: str | Path) -> tuple[Config, dict[str, np.ndarray], int]:

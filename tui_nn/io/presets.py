@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ..config import Config, ConfigError
 from ..data import DataError
+from ..file_access import folder, readable, served
 from ..i18n import _
 
-__all__ = ["DEFAULT_PRESET", "PresetInfo", "list_presets", "load_preset", "preset_dir"]
+__all__ = ["DEFAULT_PRESET", "PresetInfo", "folder_presets", "list_presets", "load_preset", "preset_dir"]
 
 DEFAULT_PRESET = "spiral"
 
@@ -35,8 +36,18 @@ class PresetInfo:
 
 def list_presets() -> list[PresetInfo]:
     """Built-in presets, sorted by name, with their one-line descriptions."""
+    return _presets_in(preset_dir())
+
+
+def folder_presets() -> list[PresetInfo]:
+    """Served with a teacher's folder: the presets in it (none otherwise)."""
+    base = folder()
+    return _presets_in(base) if base is not None else []
+
+
+def _presets_in(directory: Path) -> list[PresetInfo]:
     out = []
-    for path in sorted(preset_dir().glob("*.toml")):
+    for path in sorted(directory.glob("*.toml")):
         try:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
             description = str(doc.get("description", "")).strip().splitlines()[0:1]
@@ -48,8 +59,11 @@ def list_presets() -> list[PresetInfo]:
 
 def resolve_preset(name_or_path: str) -> Path:
     """A preset's file: a path to a .toml file, or the name of a built-in one."""
-    candidate = Path(name_or_path).expanduser()
-    if candidate.suffix == ".toml" or candidate.is_file() or "/" in name_or_path:
+    path_like = name_or_path.endswith(".toml") or "/" in name_or_path
+    if not path_like and not served():
+        path_like = Path(name_or_path).expanduser().is_file()  # a file named without .toml
+    if path_like:
+        candidate = readable(name_or_path, _("preset"))  # served: the teacher's folder only
         if not candidate.is_file():
             raise ConfigError(_("preset file {file} does not exist").format(file=name_or_path))
         return candidate

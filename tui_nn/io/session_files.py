@@ -17,9 +17,10 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from ..training.resume import export_state, restore_state
 from ..training.trainer import Trainer
 from .files import BadFile, read_npz, write_atomic
 
-__all__ = ["FORMAT", "SessionFileError", "SessionSummary", "autosave_path", "load_session", "save_session",
+__all__ = ["FORMAT", "SessionFileError", "SessionSummary", "autosave_path", "load_session", "save_session", "session_writer",
            "session_summary"]
 
 FORMAT = 1  # the version this code writes; a newer one is refused by name
@@ -51,6 +52,11 @@ def data_digest(ds: Dataset) -> str:
 
 def save_session(path: str | Path, trainer: Trainer, extra: dict[str, Any] | None = None) -> Path:
     """Write ``trainer``'s whole state beside ``path`` and rename it there."""
+    return write_atomic(path, session_writer(trainer, extra))
+
+
+def session_writer(trainer: Trainer, extra: dict[str, Any] | None = None) -> Callable[[BinaryIO], object]:
+    """What writes ``trainer``'s whole state to a file object (taken now)."""
     arrays, meta = export_state(trainer)
     doc = {
         "kind": KIND, "format": FORMAT, "config": trainer.config.to_toml(),
@@ -58,7 +64,7 @@ def save_session(path: str | Path, trainer: Trainer, extra: dict[str, Any] | Non
     }
     files: dict[str, Any] = dict(arrays)
     files["session"] = np.array(json.dumps(doc))
-    return write_atomic(path, lambda fh: np.savez(fh, **files))
+    return lambda fh: np.savez(fh, **files)
 
 
 def load_session(path: str | Path, *, track_layers: bool = True) -> tuple[Trainer, dict[str, Any]]:

@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import singledispatchmethod
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from ..i18n import N_, _, set_language
-from ..io.data_csv import write_data_csv
-from ..io.model_files import save_model
-from ..io.session_files import load_session, save_session
+from ..io.data_csv import data_csv_writer, write_data_csv
+from ..io.files import to_bytes
+from ..io.model_files import model_writer, save_model
+from ..io.session_files import load_session, save_session, session_writer
 from ..rules import printable
 from ..training.backprop import trace, worst_example
 from ..training.landscape import (
@@ -28,7 +31,7 @@ from ..training.trainer import Trainer, WeightsMismatch
 from .notes import NOTHING_TO_TRAIN, Words, as_is, words
 from .pacing import SteadyAdvice
 from .protocol import (
-    Command, Event, ExportData, Notice, Pause, Play, Reset, ResumeSession, SaveModel, SaveSession,
+    Command, Event, ExportData, FileReady, Notice, Pause, Play, Reset, ResumeSession, SaveModel, SaveSession,
     ComputeLandscape, Inspect, LandscapeReady, SetAutosave, SetFocus, SetGrid, SetLanguage, SetLive, SetPace, SetWeights, Severity, Traced, Step, StepBatch, Stop, Toggle,
 )
 
@@ -219,6 +222,10 @@ class CommandHandlers:
 
     @_on.register
     def _save_session(self, command: SaveSession) -> None:
+        if command.download:
+            self._deliver(command.path, session_writer(self.trainer), _("Session {name} sent to the browser"))
+            self._saved_epoch = self.trainer.epoch
+            return
         path = save_session(command.path, self.trainer)
         self._saved_epoch = self.trainer.epoch
         if not command.quiet:
@@ -242,13 +249,25 @@ class CommandHandlers:
 
     @_on.register
     def _save_model(self, command: SaveModel) -> None:
+        if command.download:
+            self._deliver(command.path, model_writer(self.trainer), _("Model {name} sent to the browser"))
+            return
         path = save_model(command.path, self.trainer)
         self.publish(Notice(_("Model saved to {path}").format(path=path)))
 
     @_on.register
     def _export_data(self, command: ExportData) -> None:
+        writer = data_csv_writer(self.trainer.dataset, self.trainer.targets)
+        if command.download:
+            self._deliver(command.path, writer, _("Data {name} sent to the browser"))
+            return
         path = write_data_csv(self.trainer.dataset, self.trainer.targets, command.path)
         self.publish(Notice(_("Data written to {path}").format(path=path)))
+
+    def _deliver(self, name: str, writer: Callable[[BinaryIO], object], said: str) -> None:
+        """A save as bytes for the browser: only the name of ``name`` goes with them."""
+        file_name = Path(name).name or "tui-nn"
+        self.publish(FileReady(file_name, to_bytes(writer), said.format(name=printable(file_name))))
 
 
 def landscape_of_run(trainer: Trainer, path: PathRecorder, steps: int) -> LandscapeReady:

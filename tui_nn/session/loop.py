@@ -26,6 +26,7 @@ from ..training.trainer import Trainer
 from .handlers import CommandHandlers
 # NOTHING_TO_TRAIN, Words, words and as_is were defined here: still importable from here.
 from .notes import NOTHING_TO_TRAIN as NOTHING_TO_TRAIN, Words as Words, as_is as as_is, words
+from .limits import rest_after
 from .pacing import Slicer, SteadyAdvice
 from .protocol import Command, Event, Notice, SaveSession, Severity
 
@@ -69,8 +70,11 @@ class Session(CommandHandlers):
         commands: CommandSource | None = None,
         pace: float | None = None,
         resume: str | None = None,
+        cpu_share: float | None = None,
     ) -> None:
+        """``cpu_share``: the most of a core the training may use (None: all; limits.py)."""
         self.publish = publish
+        self.cpu_share = cpu_share
         self.interval = 1.0 / fps
         self.grid = grid
         self.focus: tuple[int, int] | None = None  # the hidden neuron the app shows large
@@ -132,6 +136,7 @@ class Session(CommandHandlers):
                 continue
             if time.perf_counter() < due:
                 continue  # a command came while waiting for the pace
+            started = time.perf_counter()
             ended = self._train_some()
             now = time.perf_counter()
             if ended:
@@ -139,6 +144,8 @@ class Session(CommandHandlers):
                 # The pace holds the trainer back by waiting for commands, not by
                 # spinning; an epoch slower than the pace does not build up a debt.
                 due = max(due + 1.0 / self.pace, now) if self.pace else now
+            # Served to a class: rest in proportion to the work (commands still answered).
+            due = max(due, now + rest_after(now - started, self.cpu_share))
             # A snapshot of a large network costs time too: at most a fifth of it.
             interval = max(self.interval, 4.0 * self._publish_seconds)
             if now - last_publish >= interval or self.state != RunState.RUNNING:

@@ -21,6 +21,8 @@ from multiprocessing.connection import Connection
 
 from .. import i18n
 from ..config import Config
+from . import limits
+from .limits import lower_priority
 from .loop import Session
 from .protocol import Command, Event, SetLanguage, Stop, TrainerFailed
 
@@ -53,7 +55,8 @@ class _PipeCommands:
 
 
 def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None, resume: str | None,
-           commands: Connection, out: Connection, parent_ends: tuple[Connection, ...], language: str) -> None:
+           commands: Connection, out: Connection, parent_ends: tuple[Connection, ...], language: str,
+           share: float | None) -> None:
     # Close the parent's ends that fork copied: then, when the app goes away
     # however it ends, the command pipe reports EOF and this process stops.
     for conn in parent_ends:
@@ -75,9 +78,10 @@ def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None
         except (BrokenPipeError, OSError):
             raise SystemExit(0) from None
 
+    lower_priority()
     try:
         Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands), pace=pace,
-                resume=resume).run()
+                resume=resume, cpu_share=share).run()
     except SystemExit:
         pass
     except BaseException as exc:  # reported to the app, which shows it
@@ -111,8 +115,10 @@ class SessionProcess:
 
     def __init__(
         self, config: Config, *, fps: float = 10.0, grid: tuple[int, int] = (48, 48), fork: bool = True,
-        pace: float | None = None, resume: str | None = None,
+        pace: float | None = None, resume: str | None = None, cpu_share: float | None = None,
     ) -> None:
+        """``cpu_share``: the most of a core the trainer may use; None: the served
+        limit if there is one (limits.py), else all it can."""
         # fork starts in milliseconds (spawn re-imports NumPy: ~0.3 s more before
         # the first frame). The app forks only at start-up, before Textual's
         # threads exist; a later restart passes fork=False.
@@ -122,7 +128,8 @@ class SessionProcess:
         self._out_recv, out_send = ctx.Pipe(duplex=False)
         parent_ends = (self._cmd_send, self._out_recv) if method == "fork" else ()
         self.process = ctx.Process(  # type: ignore[attr-defined]
-            target=_child, args=(config, grid, fps, pace, resume, cmd_recv, out_send, parent_ends, i18n.language()),
+            target=_child, args=(config, grid, fps, pace, resume, cmd_recv, out_send, parent_ends, i18n.language(),
+                                 cpu_share if cpu_share is not None else limits.cpu_share()),
             daemon=True, name="tui-nn-trainer",
         )
         with _real_std_streams():

@@ -128,14 +128,18 @@ class SetFocus:
     neuron: tuple[int, int] | None
 
 
+# The three saves: to ``path``, or with ``download`` (served to a browser, which
+# must never name a server path) as a ``FileReady`` of that name's bytes.
 @dataclass(frozen=True)
 class SaveModel:
     path: str
+    download: bool = False
 
 
 @dataclass(frozen=True)
 class ExportData:
     path: str
+    download: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ class SaveSession:
 
     path: str
     quiet: bool = False
+    download: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,4 +236,14 @@ class LandscapeReady:
     error: str = ""
 
 
-Event = Snapshot | Notice | Traced | LandscapeReady | TrainerFailed
+@dataclass(frozen=True)
+class FileReady:
+    """A save's file as bytes, for the app to hand to the browser as a download
+    named ``name``; ``text``: what to tell the user once it is on its way."""
+
+    name: str
+    data: bytes
+    text: str
+
+
+Event = Snapshot | Notice | Traced | LandscapeReady | FileReady | TrainerFailed

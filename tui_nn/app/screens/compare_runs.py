@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ...i18n import _
+from ...session.limits import cpu_share
 from ...session.process import SessionProcess
 from ...session.protocol import Command, Event, Notice, SetGrid, Snapshot, Stop
 from ...training.state import RunState
@@ -98,7 +99,10 @@ class CompareRuns(Screen[None]):
     def _start_run(self, i: int) -> None:
         # The app's threads are running: spawn, never fork.
         grid = self._grid_sent[i] or (24, 24)
-        session = SessionProcess(self.plan.configs[i], fps=self.fps, grid=grid, fork=False, pace=self.pace)
+        # Served to a class, the runs share one trainer's part of the machine.
+        share = cpu_share()
+        session = SessionProcess(self.plan.configs[i], fps=self.fps, grid=grid, fork=False, pace=self.pace,
+                                 cpu_share=share / len(self.plan.configs) if share is not None else None)
         _yield_to_ui(session)
         self.sessions[i] = session
         self.failed[i] = ""
