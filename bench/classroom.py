@@ -9,13 +9,22 @@ Run on demand (it takes about two minutes; needs Chromium and the test extra)::
 What it does, in one headless Chromium (a browser context per tab, as separate
 students would have): opens N tabs on a fresh `tui-nn serve PRESET`, waits for
 each playground, presses space in each (pace and share as a student gets them),
-then for --seconds goes round the tabs pressing `?` (help opens) and Esc (it
-closes) and times each key from the press to the first websocket frame that
-shows its effect: "key-to-screen" as the page receives it (xterm.js then paints
-it in the next animation frame, not counted). Meanwhile it reads every tab's
-epoch from its frames, to check that every page keeps updating. Then it closes
-every tab and counts the processes of the server's tabs (apps and trainers:
-they carry TUI_NN_SERVER=<server pid>) until none is left.
+then for --seconds goes round the tabs pressing `[` `[` `]` `]` (the pace goes
+30/s -> 10/s -> 3/s -> 10/s -> 30/s, said in the status line) and times each
+key from the press to the first websocket frame that shows the new pace:
+"key-to-screen" as the page receives it (xterm.js then paints it in the next
+animation frame, not counted). `--key help` times `?` and Esc instead (the help
+screen opening and closing: a whole-screen redraw, the heaviest key). It reads
+every tab's epoch from its frames, to check that every page keeps updating,
+and the CPU time of the server's processes. Then it closes every tab and counts
+the processes of the server's tabs (apps and trainers: they carry
+TUI_NN_SERVER=<server pid>) until none is left.
+
+With 10 Chromium tabs on a 2-core machine the browsers' own drawing takes about
+as much CPU as the server; in a class the browsers run on the students'
+machines. `--client ws` replaces each browser by a websocket client that sends
+the same keys and reads the same frames without drawing them: what the server
+holds on its own.
 
 Frames are searched as raw bytes (the text Textual writes), not through a
 terminal emulator: the measuring process shares the two cores with the class.
@@ -27,7 +36,6 @@ import argparse
 import json
 import os
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -38,41 +46,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from browser_helpers import CHROMIUM, focus_terminal, launch, processes_of, served  # noqa: E402
 
 EPOCH = re.compile(rb"epoch (\d+)")
-HELP_OPEN, HELP_CLOSED = b"tui-nn: keys", b"Regenerate"
+# (key, the bytes its effect shows): each token differs from the state before it.
+KEYS = {
+    "pace": (("[", b"pace 10/s"), ("[", b"pace 3/s"), ("]", b"pace 10/s"), ("]", b"pace 30/s")),
+    "help": (("?", b"tui-nn: keys"), ("Escape", b"Regenerate")),
+}
 
 
 class Tab:
-    """One student's page: its frames' epochs and the arrival of a token after a key."""
+    """One student's page in Chromium: its frames' epochs, and when a token arrives after a key."""
 
-    def __init__(self, context: Any, url: str, width: int, height: int) -> None:
-        self.page = context.new_page(viewport={"width": width, "height": height})
+    def __init__(self, browser: Any, url: str, width: int, height: int) -> None:
+        # A context of its own per tab: separate students share no cookies or cache.
+        self.page = browser.new_context(viewport={"width": width, "height": height}).new_page()
         self.epoch = -1
         self.frames = 0
-        self.bytes = 0
-        self.waiting: tuple[bytes, float] | None = None  # (token, pressed at)
+        self.token: bytes | None = None
         self.seen_at: float | None = None
-        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self.frame))
         self.page.goto(url)
 
-    def _frame(self, payload: Any) -> None:
+    def frame(self, payload: Any) -> None:
         if not isinstance(payload, (bytes, bytearray)):
             return
         now = time.perf_counter()
         self.frames += 1
-        self.bytes += len(payload)
         found = EPOCH.findall(payload)
         if found:
             self.epoch = max(self.epoch, int(found[-1]))
-        if self.waiting is not None and self.waiting[0] in payload:
-            self.seen_at = now
-            self.waiting = None
-
-    def press(self, key: str, token: bytes) -> float:
-        self.seen_at = None
-        pressed = time.perf_counter()
-        self.waiting = (token, pressed)
-        self.page.keyboard.press(key)
-        return pressed
+        if self.token is not None and self.token in payload:
+            self.seen_at, self.token = now, None
 
 
 def pump(page: Any, until: Any, seconds: float) -> bool:
@@ -90,14 +93,60 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class Meter:
+    """What the class measurement reports, whichever client drives the tabs."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.latencies: list[float] = []
+        self.missed = 0
+
+    def start(self, epochs: list[int], frames: list[int]) -> None:
+        self.pids = processes_of(self.server_pid) + [self.server_pid]
+        self.cpu0, self.t0, self.load0 = cpu_seconds(self.pids), time.perf_counter(), os.getloadavg()[0]
+        self.epochs0, self.frames0 = epochs, frames
+
+    def stop(self, epochs: list[int], frames: list[int]) -> dict[str, Any]:
+        elapsed = time.perf_counter() - self.t0
+        cpu = cpu_seconds(self.pids) - self.cpu0
+        lat = self.latencies
+        return {
+            "seconds": round(elapsed, 1), "keys": len(lat), "missed": self.missed,
+            "latency_ms": {"p50": round(1000 * percentile(lat, 0.5), 1), "p95": round(1000 * percentile(lat, 0.95), 1),
+                           "max": round(1000 * max(lat, default=float("nan")), 1)},
+            "epochs_per_second_per_tab": [round((e - e0) / elapsed, 1) for e, e0 in zip(epochs, self.epochs0)],
+            "frames_per_second_per_tab": [round((f - f0) / elapsed, 1) for f, f0 in zip(frames, self.frames0)],
+            "server_cpu_cores": round(cpu / elapsed, 2), "processes_while_training": len(self.pids) - 1,
+            "load_average": [round(self.load0, 1), round(os.getloadavg()[0], 1)],
+        }
+
+
+def wait_gone(server_pid: int) -> dict[str, Any]:
+    closed = time.perf_counter()
+    left = processes_of(server_pid)
+    while left and time.perf_counter() - closed < 30:
+        time.sleep(0.05)
+        left = processes_of(server_pid)
+    return {"processes_left": len(left), "seconds_until_none_left": round(time.perf_counter() - closed, 2)}
+
+
+def run_chromium(args: argparse.Namespace, url: str, server_pid: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    extra = ["--cpu-share", str(args.cpu_share)] if args.cpu_share else []
-    with sync_playwright() as playwright, served(args.preset, "--max-sessions", str(args.tabs + 5), *extra) as (
-            url, server):
+    with sync_playwright() as playwright:
         browser = launch(playwright)
-        tabs = [Tab(browser.new_context(), url, args.width, args.height) for _ in range(args.tabs)]
+        tabs = [Tab(browser, url, args.width, args.height) for _ in range(args.tabs)]
         opened = time.perf_counter()
         for tab in tabs:
             pump(tab.page, lambda t=tab: t.epoch == 0, 60)
@@ -106,49 +155,98 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             focus_terminal(tab.page)
             tab.page.keyboard.press(" ")
         pump(tabs[0].page, lambda: all(t.epoch > 0 for t in tabs), 30)
-        start_epochs = [t.epoch for t in tabs]
-        start_frames = [t.frames for t in tabs]
-        load_start = os.getloadavg()[0]
-        latencies: list[float] = []
-        misses = 0
-        started = time.perf_counter()
+        meter = Meter(server_pid)
+        meter.start([t.epoch for t in tabs], [t.frames for t in tabs])
         i = 0
-        while time.perf_counter() - started < args.seconds:
+        while time.perf_counter() - meter.t0 < args.seconds:
             tab = tabs[i % len(tabs)]
-            for key, token in (("?", HELP_OPEN), ("Escape", HELP_CLOSED)):
-                pressed = tab.press(key, token)
+            for key, token in KEYS[args.key]:
+                tab.seen_at, tab.token = None, token
+                pressed = time.perf_counter()
+                tab.page.keyboard.press(key)
                 if pump(tab.page, lambda t=tab: t.seen_at is not None, 10) and tab.seen_at is not None:
-                    latencies.append(tab.seen_at - pressed)
+                    meter.latencies.append(tab.seen_at - pressed)
                 else:
-                    misses += 1
-                tab.page.wait_for_timeout(50)
+                    meter.missed += 1
+                tab.page.wait_for_timeout(100)
             i += 1
-        elapsed = time.perf_counter() - started
-        load_end = os.getloadavg()[0]
-        epochs = [t.epoch - e for t, e in zip(tabs, start_epochs)]
-        frames = [t.frames - f for t, f in zip(tabs, start_frames)]
-        running = len(processes_of(server.pid))
+        result = meter.stop([t.epoch for t in tabs], [t.frames for t in tabs])
         for tab in tabs:
             tab.page.context.close()
-        closed = time.perf_counter()
-        left = processes_of(server.pid)
-        while left and time.perf_counter() - closed < 30:
-            time.sleep(0.1)
-            left = processes_of(server.pid)
-        gone_after = time.perf_counter() - closed
+        result.update(wait_gone(server_pid), all_ready_seconds=round(ready, 1))
         browser.close()
-    return {
-        "tabs": args.tabs, "preset": args.preset, "seconds": round(elapsed, 1), "all_ready_seconds": round(ready, 1),
-        "keys": len(latencies), "missed": misses,
-        "latency_ms": {"p50": round(1000 * percentile(latencies, 0.5), 1),
-                       "p95": round(1000 * percentile(latencies, 0.95), 1),
-                       "max": round(1000 * max(latencies, default=float("nan")), 1),
-                       "mean": round(1000 * statistics.fmean(latencies), 1) if latencies else None},
-        "epochs_per_second_per_tab": [round(e / elapsed, 1) for e in epochs],
-        "frames_per_second_per_tab": [round(f / elapsed, 1) for f in frames],
-        "processes_while_training": running, "processes_left": len(left),
-        "seconds_until_none_left": round(gone_after, 2), "load_average": [round(load_start, 1), round(load_end, 1)],
-    }
+    return result
+
+
+def run_ws(args: argparse.Namespace, url: str, server_pid: int) -> dict[str, Any]:
+    import asyncio
+
+    import aiohttp
+
+    async def student(i: int, tab: dict[str, Any], meter: Meter, measuring: asyncio.Event,
+                      done: asyncio.Event) -> None:
+        cols, rows = args.width // 9, args.height // 19  # about what xterm.js fits at 16 px
+        async with aiohttp.ClientSession() as http, http.ws_connect(
+                url.replace("http", "ws", 1) + f"/ws?width={cols}&height={rows}") as ws:
+            async def read() -> None:
+                async for message in ws:
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        tab["frames"] += 1
+                        found = EPOCH.findall(message.data)
+                        if found:
+                            tab["epoch"] = max(tab["epoch"], int(found[-1]))
+                        if tab["token"] is not None and tab["token"] in message.data:
+                            tab["seen_at"], tab["token"] = time.perf_counter(), None
+            reader = asyncio.create_task(read())
+            while tab["epoch"] != 0:
+                await asyncio.sleep(0.02)
+            await ws.send_str(json.dumps(["stdin", " "]))
+            await measuring.wait()
+            await asyncio.sleep(i * 0.1)  # the keys of the class spread out, not in step
+            while not done.is_set():
+                for key, token in KEYS[args.key]:
+                    tab["seen_at"], tab["token"] = None, token
+                    pressed = time.perf_counter()
+                    await ws.send_str(json.dumps(["stdin", "\x1b" if key == "Escape" else key]))
+                    while tab["seen_at"] is None and time.perf_counter() - pressed < 10:
+                        await asyncio.sleep(0.002)
+                    if tab["seen_at"] is not None:
+                        meter.latencies.append(tab["seen_at"] - pressed)
+                    else:
+                        meter.missed += 1
+                    await asyncio.sleep(0.1)
+                await asyncio.sleep(args.tabs * 0.1)  # about one key a second per tab, as in Chromium
+            reader.cancel()
+
+    async def main() -> dict[str, Any]:
+        tabs = [{"epoch": -1, "frames": 0, "token": None, "seen_at": None} for _ in range(args.tabs)]
+        meter = Meter(server_pid)
+        measuring, done = asyncio.Event(), asyncio.Event()
+        opened = time.perf_counter()
+        tasks = [asyncio.create_task(student(i, tab, meter, measuring, done)) for i, tab in enumerate(tabs)]
+        while not all(t["epoch"] > 0 for t in tabs):
+            await asyncio.sleep(0.05)
+        ready = time.perf_counter() - opened
+        meter.start([t["epoch"] for t in tabs], [t["frames"] for t in tabs])
+        measuring.set()
+        await asyncio.sleep(args.seconds)
+        done.set()
+        result = meter.stop([t["epoch"] for t in tabs], [t["frames"] for t in tabs])
+        await asyncio.gather(*tasks)
+        result["all_training_seconds"] = round(ready, 1)
+        return result
+
+    result = asyncio.run(main())
+    result.update(wait_gone(server_pid))
+    return result
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    extra = ["--cpu-share", str(args.cpu_share)] if args.cpu_share else []
+    with served(args.preset, "--max-sessions", str(args.tabs + 5), *extra) as (url, server):
+        drive = run_chromium if args.client == "chromium" else run_ws
+        result = drive(args, url, server.pid)
+    return {"tabs": args.tabs, "preset": args.preset, "client": args.client, "key": args.key, **result}
 
 
 def main() -> int:
@@ -159,9 +257,11 @@ def main() -> int:
     parser.add_argument("--cpu-share", type=float, default=None, help="passed to tui-nn serve (default: its own)")
     parser.add_argument("--width", type=int, default=1280, help="each tab's viewport (a laptop: 1280x800)")
     parser.add_argument("--height", type=int, default=800)
+    parser.add_argument("--client", choices=("chromium", "ws"), default="chromium")
+    parser.add_argument("--key", choices=tuple(KEYS), default="pace")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if CHROMIUM is None:
+    if CHROMIUM is None and args.client == "chromium":
         print("bench/classroom.py needs Chromium: apt-get install -y chromium", file=sys.stderr)
         return 2
     result = run(args)
@@ -169,9 +269,9 @@ def main() -> int:
         print(json.dumps(result))
         return 0
     lat = result["latency_ms"]
-    print(f"{result['tabs']} tabs on {result['preset']}, {result['seconds']} s, load {result['load_average']}")
-    print(f"  all playgrounds drawn after {result['all_ready_seconds']} s")
-    print(f"  key-to-screen ({result['keys']} keys, {result['missed']} missed): p50 {lat['p50']} ms, "
+    print(f"{result['tabs']} tabs ({result['client']}) on {result['preset']}, {result['seconds']} s, "
+          f"load {result['load_average']}, server processes {result['server_cpu_cores']} cores")
+    print(f"  key-to-screen, {result['key']} ({result['keys']} keys, {result['missed']} missed): p50 {lat['p50']} ms, "
           f"p95 {lat['p95']} ms, max {lat['max']} ms")
     print(f"  epochs/s per tab: {result['epochs_per_second_per_tab']}")
     print(f"  frames/s per tab: {result['frames_per_second_per_tab']}")

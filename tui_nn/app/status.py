@@ -66,6 +66,7 @@ class StatusLine(FollowsLanguage, Static):
         self._figures, self._note, self.hint = "", "", ""
         self._advice = False
         self._snap: Snapshot | None = None
+        self._height = -1  # the wrapped text's lines at the last update
 
     def language_changed(self) -> None:
         # The figures' words now; the note comes in the new language with the
@@ -98,4 +99,9 @@ class StatusLine(FollowsLanguage, Static):
         if self.hint:
             text.append("\n")
             text.append(self.hint, style="dim")
-        self.update(text)
+        # A layout of the whole screen costs more than drawing the status (it was
+        # half of the app's time while training): only when the height changes.
+        width = self.content_size.width
+        height = len(text.wrap(self.app.console, width)) if width > 0 else -1
+        self.update(text, layout=height != self._height or height < 0)
+        self._height = height

@@ -147,7 +147,21 @@ class ClassServer(Server):
                 await websocket.close()
         return websocket
 
+    def serve(self, debug: bool = False) -> None:
+        """Until Ctrl+C or SIGTERM; the address is printed once the port is listening
+        (aiohttp's on_startup comes before that: a browser sent there at once found nothing)."""
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, self.request_exit)
+        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
+                    print=lambda *_args: self._announce())
+
     async def on_startup(self, app: web.Application) -> None:
+        pass  # textual-serve's logo and lines: ours are printed by _announce
+
+    def _announce(self) -> None:
         url = self.fixed_url or self.public_url
         if self.fixed_url is None and self.host in ("0.0.0.0", "::", ""):
             url = f"http://{socket.gethostname()}:{self.port}"  # every address: name the machine

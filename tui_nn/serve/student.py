@@ -18,7 +18,12 @@ from ..i18n import set_language
 from ..io.presets import load_preset
 from ..session.limits import limit_cpu
 
-__all__ = ["main", "student_argv"]
+__all__ = ["SNAPSHOTS_PER_S", "main", "student_argv"]
+
+# The trainer's pictures a second (10 in a terminal): what a class's worth of
+# apps on one server can draw; the charts and the diagram redraw once a second
+# (widgets/redraw.py, SERVED_POLICIES).
+SNAPSHOTS_PER_S = 4.0
 
 
 def student_argv(preset: str, *, files: str | None, lang: str | None, cpu_share: float) -> list[str]:
@@ -45,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..app.app import PlaygroundApp
 
     # No autosave: thirty tabs would share one file, on the server.
-    PlaygroundApp(config, autosave=None).run()
+    PlaygroundApp(config, autosave=None, fps=SNAPSHOTS_PER_S).run()
     return 0
 
 

@@ -16,7 +16,7 @@ import os
 __all__ = ["CPU_SHARE_VAR", "TRAINER_NICE", "cpu_share", "limit_cpu", "lower_priority", "rest_after"]
 
 CPU_SHARE_VAR = "TUI_NN_CPU_SHARE"
-TRAINER_NICE = 5  # below the served app's own priority: keys and frames first
+TRAINER_NICE = 10  # well below the served apps and the web server: keys and frames first
 
 
 def limit_cpu(share: float) -> None:

@@ -29,12 +29,13 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
+from ...file_access import served
 from ...training.snapshot import Snapshot
 from ...training.state import RunState
 from ._lines import LinesWidget
 from .language import FollowsLanguage
 
-__all__ = ["POLICIES", "LatestMessage", "RedrawPolicy", "SnapshotWidget"]
+__all__ = ["POLICIES", "SERVED_POLICIES", "LatestMessage", "RedrawPolicy", "SnapshotWidget"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ POLICIES: dict[str, RedrawPolicy] = {
     "network": RedrawPolicy(redraws_per_s=2.0, bytes_per_s=10_000.0, burst_bytes=16_000.0),
     "chart": RedrawPolicy(redraws_per_s=2.0, bytes_per_s=10_000.0, burst_bytes=16_000.0),
 }
+# Served to a class (tui-nn serve), thirty apps share the server's cores: the
+# diagram and the charts once a second (the plane still follows every snapshot).
+SERVED_POLICIES: dict[str, RedrawPolicy] = {
+    **POLICIES,
+    "network": RedrawPolicy(redraws_per_s=1.0, bytes_per_s=10_000.0, burst_bytes=16_000.0),
+    "chart": RedrawPolicy(redraws_per_s=1.0, bytes_per_s=10_000.0, burst_bytes=16_000.0),
+}
 
 
 class SnapshotWidget(FollowsLanguage, LinesWidget):
@@ -71,7 +79,7 @@ class SnapshotWidget(FollowsLanguage, LinesWidget):
     def __init__(self, snapshot: Snapshot | None = None, *, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        policy = POLICIES[self.KIND]
+        policy = (SERVED_POLICIES if served() else POLICIES)[self.KIND]
         self.min_interval = policy.min_interval
         self.max_rate = policy.bytes_per_s
         self.burst = policy.burst_bytes
