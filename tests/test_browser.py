@@ -103,3 +103,30 @@ def test_past_the_session_limit_a_tab_is_told_the_class_is_full(playwright) -> N
             wait_for(second, lambda: terminal2.epoch() == 0, what="a place once the first tab closed")
         finally:
             browser.close()
+
+
+def test_a_tab_whose_app_hangs_is_still_ended_when_it_closes(playwright) -> None:
+    """The app told to quit cannot answer (stopped with SIGSTOP): its whole process
+    group is killed STOP_SECONDS later, the trainer with it."""
+    import os
+    import signal
+
+    from tui_nn.serve.server import STOP_SECONDS
+
+    with served("spiral") as (url, server):
+        browser = launch(playwright)
+        try:
+            page, terminal = open_tab(browser, url)
+            wait_for(page, lambda: terminal.epoch() == 0, what="the playground")
+            running = processes_of(server.pid)
+            apps = [pid for pid in running if os.getpgid(pid) == pid]  # the group leader: the app
+            assert len(apps) == 1, running
+            os.kill(apps[0], signal.SIGSTOP)
+            page.close()
+            started = time.monotonic()
+            while processes_of(server.pid) and time.monotonic() - started < STOP_SECONDS + 7:
+                time.sleep(0.1)
+            assert processes_of(server.pid) == []
+            assert time.monotonic() - started >= STOP_SECONDS - 0.5  # it was given its chance first
+        finally:
+            browser.close()
