@@ -1,0 +1,173 @@
+"""The fast path: an epoch's mini-batches in one compiled call (Numba).
+
+Why: on the playground's nets a training step is a few thousand
+floating-point operations, and the NumPy path spends ~30 calls of ~1 us on
+each; the kernels in ``fast_kernels`` do the whole of a run of batches
+(forward, backward, penalty, optimizer, L1's shrink) in one call, 4-10 times
+faster on small nets. On wide nets (64 and more) BLAS wins, so those stay on
+NumPy (``MAX_WIDTH``).
+
+Which runs take it: Numba installed (the ``fast`` extra), ``TUI_NN_ENGINE``
+not ``numpy``, gradient training (not the perceptron rule), no batch norm,
+every activation, loss and optimizer the kernels know (all of today's, except
+softmax without cross-entropy), and no layer wider than ``MAX_WIDTH``.
+Everything else runs on NumPy; a run decides once, at its start, and keeps
+its path, so each path is deterministic from the seed.
+
+Randomness stays NumPy's: Steps shuffles as before, and dropout's uniforms
+are drawn from the network's own Generator in the order the NumPy path draws
+them, so both paths see the same numbers; they agree to ~1e-13 (the
+matrix products' rounding differs from BLAS's, nothing else).
+
+Compilation: the first batch of the first run in a process compiles the
+kernels (~3 s) or loads them from Numba's cache (~0.3 s): in the trainer's
+process, never the app's. Numba caches beside this file (``__pycache__``)
+or, where that is read-only, in its user-wide cache directory;
+``NUMBA_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from types import ModuleType
+
+import numpy as np
+
+from ..engine.activations import LeakyReLU
+from ..engine.network import Network
+from ..engine.optimizers import Optimizer
+
+__all__ = ["ENGINE_VARIABLE", "MAX_WIDTH", "FastBatches", "fast_batches", "unsupported"]
+
+ENGINE_VARIABLE = "TUI_NN_ENGINE"  # "numpy": never take the fast path
+# Past this many neurons in a layer, BLAS's matrix products beat the
+# kernels' loops (bench/engine.py's large workload), so NumPy keeps the run.
+MAX_WIDTH = 24
+
+HIDDEN = {"linear": 0, "tanh": 1, "sigmoid": 2, "relu": 3, "leaky_relu": 4, "softplus": 5, "swish": 6}
+OUTPUTS = {"linear": 0, "tanh": 1, "sigmoid": 2, "softmax": 7}
+OPTIMIZERS = {"sgd": 0, "momentum": 1, "nesterov": 2, "adagrad": 3, "rmsprop": 4, "adam": 5}
+# Each optimizer's hyperparameters in the kernels' slots (h1, h2, eps).
+SLOTS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "adagrad": ("", "", "epsilon"),
+         "rmsprop": ("rho", "", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
+LOSSES = {"mse": 1, "square": 1, "mae": 2}  # unfused; fused (p - y)/n is 0
+
+_kernels: ModuleType | None = None
+
+
+def _load() -> ModuleType:
+    """The compiled kernels (compiles or loads the cache at the first call)."""
+    global _kernels
+    if _kernels is None:
+        _kernels = importlib.import_module(".fast_kernels", __package__)
+    return _kernels
+
+
+def unsupported(network: Network, optimizer: str) -> str | None:
+    """Why a run cannot take the fast path, or None when it can."""
+    if os.environ.get(ENGINE_VARIABLE, "").lower() == "numpy":
+        return f"{ENGINE_VARIABLE}=numpy"
+    if importlib.util.find_spec("numba") is None:
+        return "numba is not installed (pip install 'tui-nn[fast]')"
+    if optimizer not in OPTIMIZERS:
+        return f"optimizer {optimizer} is not compiled"
+    if network.batch_norm:
+        return "batch norm is not compiled"
+    if not network.has_gradient:
+        return "the network has no gradient"
+    hidden = [a.name for a in network.hidden]
+    if any(name not in HIDDEN for name in hidden) or network.output.name not in OUTPUTS:
+        return "an activation is not compiled"
+    if not network.fused and (network.loss.name not in LOSSES or network.output.name == "softmax"):
+        return f"{network.loss.name} after {network.output.name} is not compiled"
+    if max(network.sizes[1:]) > MAX_WIDTH:
+        return f"a layer wider than {MAX_WIDTH}: NumPy's BLAS is faster"
+    return None
+
+
+def fast_batches(network: Network, optimizer: str) -> FastBatches | None:
+    """The fast path for this run, or None for NumPy's."""
+    return None if unsupported(network, optimizer) else FastBatches(network, optimizer)
+
+
+class FastBatches:
+    """Runs Steps' mini-batches through the kernels, for one network and optimizer kind."""
+
+    def __init__(self, network: Network, optimizer: str) -> None:
+        self.network = network
+        net = network
+        self._sizes = np.array(net.sizes, dtype=np.int64)
+        self._offs = np.cumsum([0] + [(net.sizes[k] + 1) * net.sizes[k + 1] for k in range(net.n_layers - 1)],
+                               dtype=np.int64)
+        self._codes = np.array([HIDDEN[a.name] for a in net.hidden] or [0], dtype=np.int64)
+        self._slope = float(next((a.slope for a in net.hidden if isinstance(a, LeakyReLU)), 0.0))
+        self._out = OUTPUTS[net.output.name]
+        self._loss = 0 if net.fused else LOSSES[net.loss.name]
+        self._factor = float(getattr(net.loss, "factor", 1.0))
+        self._opt = OPTIMIZERS[optimizer]
+        self._slots = SLOTS[optimizer]
+        self._none = np.zeros(1)
+        # Made once and refilled: a call costs microseconds on a small net.
+        self._hyper_values = np.zeros(4)
+        self._moments_of: tuple[object, np.ndarray, np.ndarray] = (None, self._none, self._none)
+        self._bounds_of: tuple[object, np.ndarray, np.ndarray] = (None, self._none, self._none)
+        self._xs_flat, self._ys_flat = self._none, self._none
+
+    def prepare(self) -> None:
+        """Compile (or load from the cache) now rather than at the first batch."""
+        _load()
+
+    def _hyper(self, optimizer: Optimizer) -> np.ndarray:
+        hyper = self._hyper_values
+        hyper[0] = optimizer.lr  # read at every call: the app may change it live
+        for k, name in enumerate(self._slots):
+            hyper[k + 1] = float(getattr(optimizer, name)) if name else 0.0
+        return hyper
+
+    def _moments(self, optimizer: Optimizer) -> tuple[np.ndarray, np.ndarray]:
+        if self._moments_of[0] is not optimizer:  # a divergence makes a new optimizer
+            moments = [getattr(optimizer, m) for m in type(optimizer).moments]
+            self._moments_of = (optimizer, moments[0] if moments else self._none,
+                                moments[1] if len(moments) > 1 else self._none)
+        return self._moments_of[1], self._moments_of[2]
+
+    def _bounds(self, batches: range, starts: range) -> tuple[np.ndarray, np.ndarray]:
+        """First and end rows of the batches, made once per epoch's cut."""
+        if self._bounds_of[0] != (batches, starts):
+            los = np.array(batches, dtype=np.int64)
+            # As Steps does: the epoch's last batch takes the rest of the rows.
+            n = len(self._xs_flat) // (self.network.sizes[0] + 1)
+            his = np.where(los == starts[-1], n, los + starts.step)
+            self._bounds_of = ((batches, starts), los, his)
+        return self._bounds_of[1], self._bounds_of[2]
+
+    def _uniforms(self, los: np.ndarray, his: np.ndarray) -> tuple[float, np.ndarray]:
+        """Dropout's keep probability and the uniforms its masks need, drawn at once:
+        the same numbers, in the same order, as a ``random(out=mask)`` per layer and batch."""
+        net = self.network
+        if net.dropout <= 0.0:
+            return 1.0, self._none
+        count = int((his - los).sum()) * sum(net.sizes[1:-1])
+        return 1.0 - net.dropout, net.dropout_rng.random(count)
+
+    def run(self, xs: np.ndarray, ys: np.ndarray, batches: range, starts: range, optimizer: Optimizer,
+            reg: str, rate: float, dead: np.ndarray, any_dead: bool) -> bool:
+        """Train on the mini-batches that begin at ``batches`` (of the epoch cut at
+        ``starts``), rows of the C-ordered ``xs``/``ys``; returns whether any weight is
+        dead (L1) afterwards."""
+        net = self.network
+        if self._xs_flat.base is not xs:
+            self._xs_flat, self._ys_flat = xs.reshape(-1), ys.reshape(-1)
+        los, his = self._bounds(batches, starts)
+        keep, uniforms = self._uniforms(los, his)
+        m1, m2 = self._moments(optimizer)
+        l2, l1 = reg == "l2" and rate > 0.0, reg == "l1" and rate > 0.0
+        t, dead_now = _load().run_batches(
+            self._xs_flat, self._ys_flat, los, his, net.params, net.grad, self._sizes, self._offs,
+            self._codes, self._slope, self._out, self._loss, self._factor, keep, uniforms,
+            net.penalty_mask, dead, any_dead, self._opt, self._hyper(optimizer), m1, m2, optimizer.t,
+            l2, l1, float(rate))
+        optimizer.t = int(t)
+        return bool(dead_now)

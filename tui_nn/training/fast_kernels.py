@@ -1,0 +1,356 @@
+"""The compiled mini-batch loop: Numba kernels for ``fast_epoch``.
+
+Imported only by ``fast_epoch`` and only when Numba is installed (the
+``fast`` extra), so a default install never loads it. Every kernel does, per
+element, the same floating-point operations in the same order as the NumPy
+path (``network.py``, ``activations.py``, ``optimizers.py``, ``steps.py``):
+that is what keeps the two paths within 1e-12 of each other. Sums (the
+matrix products) run in index order; BLAS may sum and fuse differently, which
+is the only source of difference. Nothing here enables fast-math, so LLVM
+may not reorder or fuse either.
+
+``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy
+(the trainer's divergence check handles them) instead of raising.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numpy as np
+
+# Numba has no type information; reached through importlib so the type
+# checker sees a module of Any, and the decorator below gives the types back.
+_numba: Any = importlib.import_module("numba")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Codes for the kernels' branches (fast_epoch maps the registry names to them).
+LINEAR, TANH, SIGMOID, RELU, LEAKY, SOFTPLUS, SWISH, SOFTMAX = range(8)
+FUSED, SQUARED, ABSOLUTE = range(3)  # the loss gradient: (p - y)/n, MSE-like, MAE
+SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM = range(6)
+
+
+def _compiled(fn: F) -> F:
+    # cache=True: compiled once per machine, loaded in ~0.2 s after that (see
+    # fast_epoch for where the cache goes).
+    return cast(F, _numba.njit(cache=True, nogil=True, error_model="numpy")(fn))
+
+
+def _product(fn: F) -> F:
+    # The matrix products may fuse each multiply-add (and only that, no
+    # reordering): BLAS's kernels do, so the sums round as NumPy's do.
+    return cast(F, _numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})(fn))
+
+
+@_compiled
+def _sigmoid(z: float) -> float:
+    # As Sigmoid.forward: (1 + tanh(z/2)) / 2, in that order.
+    return (math.tanh(z * 0.5) + 1.0) * 0.5
+
+
+@_compiled
+def _sign(a: float) -> float:
+    if a > 0.0:
+        return 1.0
+    if a < 0.0:
+        return -1.0
+    return a  # 0.0 (or -0.0) stays, NaN stays NaN, as np.sign
+
+
+# Every array below is flat: a (rows, cols) block of ``buf`` from ``o`` is
+# buf[o + i*cols + j]. Views would cost a reference count each, several per
+# mini-batch, which on a 2-4-2-1 net is most of the work.
+
+
+@_compiled
+def _activate(code: int, slope: float, z: np.ndarray, zo: int, out: np.ndarray, oo: int,
+              rows: int, cols: int) -> None:
+    """``out = f(z)`` for a (rows, cols) block: a hidden or output activation."""
+    if code == SOFTMAX:
+        for i in range(rows):
+            top = z[zo + i * cols]
+            for j in range(1, cols):
+                top = max(top, z[zo + i * cols + j])
+            total = 0.0
+            for j in range(cols):
+                e = math.exp(z[zo + i * cols + j] - top)
+                out[oo + i * cols + j] = e
+                total += e
+            for j in range(cols):
+                out[oo + i * cols + j] = out[oo + i * cols + j] / total
+        return
+    for e in range(rows * cols):
+        v = z[zo + e]
+        if code == TANH:
+            v = math.tanh(v)
+        elif code == SIGMOID:
+            v = _sigmoid(v)
+        elif code == RELU:
+            v = v if (v >= 0.0 or math.isnan(v)) else 0.0  # np.maximum(z, 0)
+        elif code == LEAKY:
+            s = v * slope
+            v = v if (v >= s or math.isnan(v)) else s  # np.maximum(z, slope*z)
+        elif code == SOFTPLUS:
+            v = _logaddexp0(v)
+        elif code == SWISH:
+            v = v * _sigmoid(v)
+        out[oo + e] = v
+
+
+@_compiled
+def _logaddexp0(z: float) -> float:
+    """np.logaddexp(0.0, z) as NumPy computes it (npy_logaddexp)."""
+    if z == 0.0:
+        return 0.0 + math.log(2.0)
+    tmp = 0.0 - z
+    if tmp > 0.0:
+        return 0.0 + math.log1p(math.exp(-tmp))
+    if tmp <= 0.0:
+        return z + math.log1p(math.exp(tmp))
+    return tmp  # NaN
+
+
+@_compiled
+def _derive(code: int, slope: float, z: np.ndarray, a: np.ndarray, delta: np.ndarray, o: int,
+            out: np.ndarray, oo: int, count: int) -> None:
+    """``out = f'(z) * delta`` (Activation.backward); ``a`` is f(z); z, a, delta share offset ``o``."""
+    for e in range(count):
+        d = delta[o + e]
+        if code == LINEAR:
+            r = d
+        elif code == TANH:
+            r = (1.0 - a[o + e] * a[o + e]) * d
+        elif code == SIGMOID:
+            r = ((1.0 - a[o + e]) * a[o + e]) * d
+        elif code == RELU:
+            r = _sign(a[o + e]) * d
+        elif code == LEAKY:
+            r = (1.0 if z[o + e] > 0.0 else slope) * d
+        elif code == SOFTPLUS:
+            r = _sigmoid(z[o + e]) * d
+        else:  # SWISH: s * (1 + z * (1 - s)), as Swish.derivative
+            s = _sigmoid(z[o + e])
+            r = (s * (((1.0 - s) * z[o + e]) + 1.0)) * d
+        out[oo + e] = r
+
+
+@_product
+def _dense(x: np.ndarray, xo: int, W: np.ndarray, wo: int, z: np.ndarray, zo: int,
+           rows: int, inner: int, cols: int) -> None:
+    """``z = x @ W``; ``x`` carries the ones column, so the bias row is added last."""
+    for i in range(rows):
+        zi = zo + i * cols
+        for j in range(cols):
+            z[zi + j] = 0.0
+        for r in range(inner):
+            xr = x[xo + i * inner + r]
+            wr = wo + r * cols
+            for j in range(cols):
+                z[zi + j] += xr * W[wr + j]
+
+
+@_product
+def _weight_grad(x: np.ndarray, xo: int, d: np.ndarray, do: int, g: np.ndarray, go: int,
+                 rows: int, inner: int, cols: int) -> None:
+    """``g = x.T @ d``: summed over the batch rows in order."""
+    for e in range(inner * cols):
+        g[go + e] = 0.0
+    for i in range(rows):
+        di = do + i * cols
+        for r in range(inner):
+            xr = x[xo + i * inner + r]
+            gr = go + r * cols
+            for j in range(cols):
+                g[gr + j] += xr * d[di + j]
+
+
+@_product
+def _send_back(d: np.ndarray, do: int, WT: np.ndarray, back: np.ndarray, bo: int,
+               rows: int, cols: int, width: int) -> None:
+    """``back = d @ W[:-1].T`` with ``WT`` a transposed copy, so the inner loop is contiguous."""
+    for i in range(rows):
+        bi = bo + i * width
+        for r in range(width):
+            back[bi + r] = 0.0
+        for j in range(cols):
+            dj = d[do + i * cols + j]
+            wj = j * width
+            for r in range(width):
+                back[bi + r] += dj * WT[wj + r]
+
+
+@_compiled
+def _output_delta(out_code: int, loss: int, factor: float, z: np.ndarray, p: np.ndarray, y: np.ndarray,
+                  yo: int, tmp: np.ndarray, d: np.ndarray, do: int, rows: int, cols: int) -> None:
+    """dLoss/dz of the output layer (Network._backward's first lines); z and d at ``do``."""
+    count = rows * cols
+    if loss == FUSED:
+        inv = 1.0 / rows
+        for e in range(count):
+            d[do + e] = (p[e] - y[yo + e]) * inv
+        return
+    scale = 2.0 * factor / count if loss == SQUARED else 1.0 / count
+    for e in range(count):
+        diff = p[e] - y[yo + e]
+        tmp[e] = (diff if loss == SQUARED else _sign(diff)) * scale
+    # tmp and p are at offset 0, z and d at do: go through the shared-offset form.
+    for e in range(count):
+        d[do + e] = tmp[e]
+    _derive(out_code, 0.0, z[do:do + count], p, d[do:do + count], 0, d, do, count)
+
+
+@_compiled
+def _draw_mask(u: np.ndarray, pos: int, keep: float, m: np.ndarray, mo: int, rows: int, cols: int) -> int:
+    """Dropout's mask from the epoch's uniforms, consumed in the order the NumPy
+    path draws them (one ``random(out=m)`` per layer and batch, ``m`` in
+    column-major order); returns the next position."""
+    scale = 1.0 / keep
+    for j in range(cols):
+        for i in range(rows):
+            m[mo + i * cols + j] = (1.0 if u[pos] < keep else 0.0) * scale
+            pos += 1
+    return pos
+
+
+@_compiled
+def _forward(x: np.ndarray, xo: int, nb: int, params: np.ndarray, sizes: np.ndarray, offs: np.ndarray,
+             codes: np.ndarray, slope: float, out_code: int, keep: float, u: np.ndarray, upos: int,
+             ib: np.ndarray, io: np.ndarray, zb: np.ndarray, hb: np.ndarray, mb: np.ndarray, zo: np.ndarray,
+             p: np.ndarray) -> int:
+    """The training-mode forward pass of one batch (rows of ``x`` from ``xo``);
+    returns the next uniform's position."""
+    last = sizes.shape[0] - 2
+    inp, ino = x, xo
+    for k in range(last + 1):
+        n_in, n_out = sizes[k], sizes[k + 1]
+        _dense(inp, ino, params, offs[k], zb, zo[k], nb, n_in + 1, n_out)
+        if k == last:
+            _activate(out_code, slope, zb, zo[k], p, 0, nb, n_out)
+            break
+        _activate(codes[k], slope, zb, zo[k], hb, zo[k], nb, n_out)
+        if keep < 1.0:
+            upos = _draw_mask(u, upos, keep, mb, zo[k], nb, n_out)
+        nxt = io[k + 1]
+        for i in range(nb):
+            for j in range(n_out):
+                h = hb[zo[k] + i * n_out + j]
+                ib[nxt + i * (n_out + 1) + j] = h * mb[zo[k] + i * n_out + j] if keep < 1.0 else h
+            ib[nxt + i * (n_out + 1) + n_out] = 1.0
+        inp, ino = ib, nxt
+    return upos
+
+
+@_compiled
+def _backward(x: np.ndarray, xo: int, y: np.ndarray, yo: int, nb: int, params: np.ndarray,
+              grad: np.ndarray, sizes: np.ndarray, offs: np.ndarray, codes: np.ndarray, slope: float,
+              out_code: int, loss: int, factor: float, keep: float, ib: np.ndarray, io: np.ndarray,
+              zb: np.ndarray, hb: np.ndarray, mb: np.ndarray, db: np.ndarray, bb: np.ndarray,
+              zo: np.ndarray, p: np.ndarray, tmp: np.ndarray, wt: np.ndarray) -> None:
+    """Fill ``grad`` with dLoss/dparams of the batch last run forward (Network._backward)."""
+    last = sizes.shape[0] - 2
+    _output_delta(out_code, loss, factor, zb, p, y, yo, tmp, db, zo[last], nb, sizes[last + 1])
+    for k in range(last, 0, -1):
+        n_in, n_out = sizes[k], sizes[k + 1]
+        _weight_grad(ib, io[k], db, zo[k], grad, offs[k], nb, n_in + 1, n_out)
+        for r in range(n_in):
+            for j in range(n_out):
+                wt[j * n_in + r] = params[offs[k] + r * n_out + j]
+        below = zo[k - 1]
+        _send_back(db, zo[k], wt, bb, below, nb, n_out, n_in)
+        if keep < 1.0:
+            for e in range(nb * n_in):
+                bb[below + e] = bb[below + e] * mb[below + e]
+        _derive(codes[k - 1], slope, zb, hb, bb, below, db, below, nb * n_in)
+    _weight_grad(x, xo, db, zo[0], grad, offs[0], nb, sizes[0] + 1, sizes[1])
+
+
+@_compiled
+def _optimize(opt: int, w: float, g: float, i: int, lr: float, h1: float, h2: float, eps: float,
+              m1: np.ndarray, m2: np.ndarray, c1: float, c2: float) -> float:
+    """One weight's update, as the optimizer classes do it (their operations, their order)."""
+    if opt == SGD:
+        return w - g * lr
+    if opt == MOMENTUM or opt == NESTEROV:
+        v: float = m1[i] * h1 - g * lr
+        m1[i] = v
+        if opt == MOMENTUM:
+            return w + v
+        return (w - g * lr) + v * h1
+    if opt == ADAGRAD:
+        s: float = m1[i] + g * g
+        m1[i] = s
+        return w - (g / (math.sqrt(s) + eps)) * lr
+    if opt == RMSPROP:
+        s = m1[i] * h1 + (g * g) * (1.0 - h1)
+        m1[i] = s
+        return w - (g / (math.sqrt(s) + eps)) * lr
+    # ADAM, with its moments kept pre-divided by (1 - beta): see optimizers.Adam.
+    M: float = m1[i] * h1 + g
+    V: float = m2[i] * h2 + g * g
+    m1[i], m2[i] = M, V
+    return w - (M / (math.sqrt(V) + eps / c2)) * (lr * c1 / c2)
+
+
+@_compiled
+def _update(params: np.ndarray, grad: np.ndarray, mask: np.ndarray, dead: np.ndarray, any_dead: bool,
+            opt: int, hyper: np.ndarray, m1: np.ndarray, m2: np.ndarray, t: int, l2: bool, l1: bool,
+            rate: float) -> tuple[int, bool]:
+    """The penalty, the optimizer step and L1's shrink (Steps._gradient's per-batch tail)."""
+    lr, h1, h2, eps = hyper[0], hyper[1], hyper[2], hyper[3]
+    c1 = c2 = 1.0
+    if opt == ADAM:
+        t += 1
+        c1 = (1.0 - h1) / (1.0 - h1 ** float(t))
+        c2 = math.sqrt((1.0 - h2) / (1.0 - h2 ** float(t)))
+    amount = lr * rate
+    for i in range(params.shape[0]):
+        g = grad[i]
+        if l2:
+            g = g + (params[i] * mask[i]) * rate
+            grad[i] = g
+        w = params[i]
+        new = _optimize(opt, w, g, i, lr, h1, h2, eps, m1, m2, c1, c2)
+        if l1:
+            shrunk = new - (_sign(w) * mask[i]) * amount
+            if new * shrunk < 0.0:
+                dead[i] = True
+                any_dead = True
+            new = 0.0 if dead[i] else shrunk
+        params[i] = new
+    return t, any_dead
+
+
+@_compiled
+def run_batches(xs: np.ndarray, ys: np.ndarray, los: np.ndarray, his: np.ndarray, params: np.ndarray,
+                grad: np.ndarray, sizes: np.ndarray, offs: np.ndarray, codes: np.ndarray, slope: float,
+                out_code: int, loss: int, factor: float, keep: float, u: np.ndarray, mask: np.ndarray,
+                dead: np.ndarray, any_dead: bool, opt: int, hyper: np.ndarray, m1: np.ndarray,
+                m2: np.ndarray, t: int, l2: bool, l1: bool, rate: float) -> tuple[int, bool]:
+    """Train on rows ``los[b]:his[b]`` of ``xs``/``ys`` (C-ordered, flattened) for each b
+    in turn; returns Adam's step count and whether any weight is dead (L1). Updates
+    ``params``, ``grad``, the moments and ``dead`` in place."""
+    nb_max = int(np.max(his - los))
+    n_layers = sizes.shape[0] - 1
+    io = np.zeros(n_layers + 1, dtype=np.int64)
+    zo = np.zeros(n_layers + 1, dtype=np.int64)
+    for k in range(1, n_layers):
+        io[k + 1] = io[k] + nb_max * (sizes[k] + 1)
+    for k in range(n_layers):
+        zo[k + 1] = zo[k] + nb_max * sizes[k + 1]
+    ib, zb, hb, mb = np.empty(io[-1] + 1), np.empty(zo[-1]), np.empty(zo[-1]), np.empty(zo[-1])
+    db, bb, wt = np.empty(zo[-1]), np.empty(zo[-1]), np.empty(int(np.max(sizes)) ** 2)
+    p, tmp = np.empty(nb_max * sizes[-1]), np.empty(nb_max * sizes[-1])
+    n_x, n_y = sizes[0] + 1, sizes[-1]
+    upos = 0
+    for b in range(los.shape[0]):
+        lo, nb = los[b], his[b] - los[b]
+        upos = _forward(xs, lo * n_x, nb, params, sizes, offs, codes, slope, out_code, keep, u, upos,
+                        ib, io, zb, hb, mb, zo, p)
+        _backward(xs, lo * n_x, ys, lo * n_y, nb, params, grad, sizes, offs, codes, slope, out_code, loss,
+                  factor, keep, ib, io, zb, hb, mb, db, bb, zo, p, tmp, wt)
+        t, any_dead = _update(params, grad, mask, dead, any_dead, opt, hyper, m1, m2, t, l2, l1, rate)
+    return t, any_dead
