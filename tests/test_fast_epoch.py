@@ -98,13 +98,20 @@ FEATURES = {
     "one batch": ["training.batch_size=100"],
     "no hidden layer": ["network.hidden="],
     "three hidden layers": ["network.hidden=6,5,4"],
+    # Past LOOP_WIDTH the products go through BLAS (SciPy's, under Numba).
+    "wide, blas": ["network.hidden=40,24", "training.optimizer=adam"],
+    "wide relu dropout l2": ["network.hidden=32,32", "network.activation=relu", "training.dropout=0.2",
+                             "training.regularization=l2", "training.regularization_rate=0.001"],
+    "wide softmax": ["data.dataset=spiral3", "network.hidden=64,64", "network.activation=relu",
+                     "network.output=softmax", "network.loss=cce", "training.optimizer=adam"],
 }
 
 
-# RMSProp on this net is chaotic: a one-ulp difference grows about 30-fold
-# every 20 epochs (measured: 4e-15 after 40 epochs, 1e-11 after 100), on
-# either path alone as much as between them; 40 epochs still compare it.
-EPOCHS = {"rmsprop": 40}
+# Two runs here are chaotic: a one-ulp difference grows 30 to 50-fold every
+# 20 epochs, on either path alone as much as between them (measured: RMSProp
+# 4e-15 after 40 epochs, 1e-11 after 100; the wide softmax net 2e-14 after
+# 20, 4e-12 after 60). Fewer epochs still compare them.
+EPOCHS = {"rmsprop": 40, "wide softmax": 20}
 
 
 @needs_numba
@@ -165,9 +172,7 @@ def test_runs_the_kernels_do_not_compile_stay_on_numpy(name: str, why: str) -> N
     assert reason is not None and (why in reason or not HAVE_NUMBA)
 
 
-def test_wide_nets_and_softmax_without_cross_entropy_stay_on_numpy() -> None:
-    wide = Trainer(BASE.with_overrides([f"network.hidden={fast_epoch.MAX_WIDTH + 1}"]))
-    assert wide.engine == "numpy"
+def test_softmax_without_cross_entropy_stays_on_numpy() -> None:
     soft = Trainer(BASE.with_overrides(["data.dataset=spiral3", "network.output=softmax", "network.loss=mse"]))
     assert soft.engine == "numpy"
     assert "mse after softmax" in (soft.why_numpy() or "") or not HAVE_NUMBA
@@ -176,7 +181,7 @@ def test_wide_nets_and_softmax_without_cross_entropy_stay_on_numpy() -> None:
 def test_without_numba_everything_runs_on_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fast_epoch.importlib.util, "find_spec", lambda name: None)
     trainer = Trainer(load_preset("playground"))
-    assert trainer.engine == "numpy" and "numba is not installed" in (trainer.why_numpy() or "")
+    assert trainer.engine == "numpy" and "not installed" in (trainer.why_numpy() or "")
     assert trainer.run(5).epochs == 5
 
 

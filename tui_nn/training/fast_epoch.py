@@ -2,28 +2,30 @@
 
 Why: on the playground's nets a training step is a few thousand
 floating-point operations, and the NumPy path spends ~30 calls of ~1 us on
-each; the kernels in ``fast_kernels`` do the whole of a run of batches
-(forward, backward, penalty, optimizer, L1's shrink) in one call, 4-10 times
-faster on small nets. On wide nets (64 and more) BLAS wins, so those stay on
-NumPy (``MAX_WIDTH``).
+each; the kernels in ``fast_kernels`` do a whole run of batches (forward,
+backward, penalty, optimizer, L1's shrink) in one call. On layers up to
+``LOOP_WIDTH`` wide they multiply in their own loops; past it through BLAS
+(Numba's np.dot, which is SciPy's), still without a Python call per step.
 
-Which runs take it: Numba installed (the ``fast`` extra), ``TUI_NN_ENGINE``
-not ``numpy``, gradient training (not the perceptron rule), no batch norm,
-every activation, loss and optimizer the kernels know (all of today's, except
-softmax without cross-entropy), and no layer wider than ``MAX_WIDTH``.
-Everything else runs on NumPy; a run decides once, at its start, and keeps
-its path, so each path is deterministic from the seed.
+Which runs take it: Numba and SciPy installed (the ``fast`` extra),
+``TUI_NN_ENGINE`` not ``numpy``, gradient training (not the perceptron
+rule), no batch norm, and every activation, loss and optimizer of today
+except softmax without cross-entropy. Everything else runs on NumPy. A run
+decides once, at its start, and keeps its path, so each path is
+deterministic from the seed.
 
 Randomness stays NumPy's: Steps shuffles as before, and dropout's uniforms
 are drawn from the network's own Generator in the order the NumPy path draws
-them, so both paths see the same numbers; they agree to ~1e-13 (the
-matrix products' rounding differs from BLAS's, nothing else).
+them, so both paths see the same numbers. The kernels' loop products are
+OpenBLAS's rounding to the bit on the shapes tried (its one-column gemv
+aside), BLAS through SciPy rounds a little differently: the paths agree to
+~1e-15 at first, and drift apart only as fast as the run amplifies rounding.
 
 Compilation: the first batch of the first run in a process compiles the
-kernels (~3 s) or loads them from Numba's cache (~0.3 s): in the trainer's
-process, never the app's. Numba caches beside this file (``__pycache__``)
-or, where that is read-only, in its user-wide cache directory;
-``NUMBA_CACHE_DIR`` moves it.
+kernels (~10 s cold) or loads them from Numba's cache (~0.5 s): in the
+trainer's process, never the app's (building a Trainer does not import
+Numba). Numba caches beside this file (``__pycache__``) or, where that is
+read-only, in its user-wide cache directory; ``NUMBA_CACHE_DIR`` moves it.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from ..engine.activations import LeakyReLU
 from ..engine.network import Network
 from ..engine.optimizers import Optimizer
 
-__all__ = ["ENGINE_VARIABLE", "MAX_WIDTH", "FastBatches", "fast_batches", "unsupported"]
+__all__ = ["ENGINE_VARIABLE", "LOOP_WIDTH", "FastBatches", "fast_batches", "unsupported"]
 
 ENGINE_VARIABLE = "TUI_NN_ENGINE"  # "numpy": never take the fast path
 # Past this many neurons in a layer, BLAS's matrix products beat the
-# kernels' loops (bench/engine.py's large workload), so NumPy keeps the run.
-MAX_WIDTH = 24
+# kernels' loops (measured: 32-32 at 503 loop epochs/s against NumPy's 572,
+# 24-24 at 915 against 646), so the kernels call BLAS for the products.
+LOOP_WIDTH = 16
 
 HIDDEN = {"linear": 0, "tanh": 1, "sigmoid": 2, "relu": 3, "leaky_relu": 4, "softplus": 5, "swish": 6}
 OUTPUTS = {"linear": 0, "tanh": 1, "sigmoid": 2, "softmax": 7}
@@ -69,8 +72,9 @@ def unsupported(network: Network, optimizer: str) -> str | None:
     """Why a run cannot take the fast path, or None when it can."""
     if os.environ.get(ENGINE_VARIABLE, "").lower() == "numpy":
         return f"{ENGINE_VARIABLE}=numpy"
-    if importlib.util.find_spec("numba") is None:
-        return "numba is not installed (pip install 'tui-nn[fast]')"
+    if importlib.util.find_spec("numba") is None or importlib.util.find_spec("scipy") is None:
+        # Numba's np.dot (the products on wide layers) is SciPy's BLAS.
+        return "numba or scipy (its BLAS) is not installed: pip install 'tui-nn[fast]'"
     if optimizer not in OPTIMIZERS:
         return f"optimizer {optimizer} is not compiled"
     if network.batch_norm:
@@ -82,8 +86,6 @@ def unsupported(network: Network, optimizer: str) -> str | None:
         return "an activation is not compiled"
     if not network.fused and (network.loss.name not in LOSSES or network.output.name == "softmax"):
         return f"{network.loss.name} after {network.output.name} is not compiled"
-    if max(network.sizes[1:]) > MAX_WIDTH:
-        return f"a layer wider than {MAX_WIDTH}: NumPy's BLAS is faster"
     return None
 
 
@@ -109,6 +111,8 @@ class FastBatches:
         self._opt = OPTIMIZERS[optimizer]
         self._slots = SLOTS[optimizer]
         self._none = np.zeros(1)
+        # Wide layers multiply through BLAS, small ones in the kernels' loops.
+        self._blas = max(net.sizes[1:]) > LOOP_WIDTH
         # Made once and refilled: a call costs microseconds on a small net.
         self._hyper_values = np.zeros(4)
         self._moments_of: tuple[object, np.ndarray, np.ndarray] = (None, self._none, self._none)
@@ -168,6 +172,6 @@ class FastBatches:
             self._xs_flat, self._ys_flat, los, his, net.params, net.grad, self._sizes, self._offs,
             self._codes, self._slope, self._out, self._loss, self._factor, keep, uniforms,
             net.penalty_mask, dead, any_dead, self._opt, self._hyper(optimizer), m1, m2, optimizer.t,
-            l2, l1, float(rate))
+            l2, l1, float(rate), self._blas)
         optimizer.t = int(t)
         return bool(dead_now)

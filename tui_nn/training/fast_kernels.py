@@ -69,36 +69,54 @@ def _sign(a: float) -> float:
 @_compiled
 def _activate(code: int, slope: float, z: np.ndarray, zo: int, out: np.ndarray, oo: int,
               rows: int, cols: int) -> None:
-    """``out = f(z)`` for a (rows, cols) block: a hidden or output activation."""
+    """``out = f(z)`` for a (rows, cols) block: a hidden or output activation.
+    One loop per function, so the simple ones vectorise."""
+    n = rows * cols
+    # Views indexed by the loop's own counter: Numba then knows the index is
+    # not negative and the loops vectorise (an offset index costs 3x).
+    zs, outs = z[zo:zo + n], out[oo:oo + n]
     if code == SOFTMAX:
-        for i in range(rows):
-            top = z[zo + i * cols]
-            for j in range(1, cols):
-                top = max(top, z[zo + i * cols + j])
-            total = 0.0
-            for j in range(cols):
-                e = math.exp(z[zo + i * cols + j] - top)
-                out[oo + i * cols + j] = e
-                total += e
-            for j in range(cols):
-                out[oo + i * cols + j] = out[oo + i * cols + j] / total
-        return
-    for e in range(rows * cols):
-        v = z[zo + e]
-        if code == TANH:
-            v = math.tanh(v)
-        elif code == SIGMOID:
-            v = _sigmoid(v)
-        elif code == RELU:
-            v = v if (v >= 0.0 or math.isnan(v)) else 0.0  # np.maximum(z, 0)
-        elif code == LEAKY:
+        _softmax(z, zo, out, oo, rows, cols)
+    elif code == LINEAR:
+        for e in range(n):
+            outs[e] = zs[e]
+    elif code == TANH:
+        for e in range(n):
+            outs[e] = math.tanh(zs[e])
+    elif code == SIGMOID:
+        for e in range(n):
+            outs[e] = _sigmoid(zs[e])
+    elif code == RELU:
+        for e in range(n):
+            v = zs[e]
+            outs[e] = 0.0 if 0.0 > v else v  # np.maximum(z, 0): -0.0 and NaN stay
+    elif code == LEAKY:
+        for e in range(n):
+            v = zs[e]
             s = v * slope
-            v = v if (v >= s or math.isnan(v)) else s  # np.maximum(z, slope*z)
-        elif code == SOFTPLUS:
-            v = _logaddexp0(v)
-        elif code == SWISH:
-            v = v * _sigmoid(v)
-        out[oo + e] = v
+            outs[e] = s if s > v else v  # np.maximum(z, slope*z)
+    elif code == SOFTPLUS:
+        for e in range(n):
+            outs[e] = _logaddexp0(zs[e])
+    else:  # SWISH
+        for e in range(n):
+            outs[e] = zs[e] * _sigmoid(zs[e])
+
+
+@_compiled
+def _softmax(z: np.ndarray, zo: int, out: np.ndarray, oo: int, rows: int, cols: int) -> None:
+    """As Softmax.forward: e^(z - max) / sum, row by row."""
+    for i in range(rows):
+        top = z[zo + i * cols]
+        for j in range(1, cols):
+            top = max(top, z[zo + i * cols + j])
+        total = 0.0
+        for j in range(cols):
+            e = math.exp(z[zo + i * cols + j] - top)
+            out[oo + i * cols + j] = e
+            total += e
+        for j in range(cols):
+            out[oo + i * cols + j] = out[oo + i * cols + j] / total
 
 
 @_compiled
@@ -116,26 +134,32 @@ def _logaddexp0(z: float) -> float:
 
 @_compiled
 def _derive(code: int, slope: float, z: np.ndarray, a: np.ndarray, delta: np.ndarray, o: int,
-            out: np.ndarray, oo: int, count: int) -> None:
+            out: np.ndarray, oo: int, n: int) -> None:
     """``out = f'(z) * delta`` (Activation.backward); ``a`` is f(z); z, a, delta share offset ``o``."""
-    for e in range(count):
-        d = delta[o + e]
-        if code == LINEAR:
-            r = d
-        elif code == TANH:
-            r = (1.0 - a[o + e] * a[o + e]) * d
-        elif code == SIGMOID:
-            r = ((1.0 - a[o + e]) * a[o + e]) * d
-        elif code == RELU:
-            r = _sign(a[o + e]) * d
-        elif code == LEAKY:
-            r = (1.0 if z[o + e] > 0.0 else slope) * d
-        elif code == SOFTPLUS:
-            r = _sigmoid(z[o + e]) * d
-        else:  # SWISH: s * (1 + z * (1 - s)), as Swish.derivative
-            s = _sigmoid(z[o + e])
-            r = (s * (((1.0 - s) * z[o + e]) + 1.0)) * d
-        out[oo + e] = r
+    zs, As, ds, outs = z[o:o + n], a[o:o + n], delta[o:o + n], out[oo:oo + n]  # see _activate
+    if code == LINEAR:
+        for e in range(n):
+            outs[e] = ds[e]
+    elif code == TANH:
+        for e in range(n):
+            outs[e] = (1.0 - As[e] * As[e]) * ds[e]
+    elif code == SIGMOID:
+        for e in range(n):
+            outs[e] = ((1.0 - As[e]) * As[e]) * ds[e]
+    elif code == RELU:
+        for e in range(n):
+            # sign(a) * delta for a = relu(z) >= 0: delta, or a * delta (0, -0 or NaN as NumPy's).
+            outs[e] = ds[e] if As[e] > 0.0 else As[e] * ds[e]
+    elif code == LEAKY:
+        for e in range(n):
+            outs[e] = (1.0 if zs[e] > 0.0 else slope) * ds[e]
+    elif code == SOFTPLUS:
+        for e in range(n):
+            outs[e] = _sigmoid(zs[e]) * ds[e]
+    else:  # SWISH: s * (1 + z * (1 - s)), as Swish.derivative
+        for e in range(n):
+            s = _sigmoid(zs[e])
+            outs[e] = (s * (((1.0 - s) * zs[e]) + 1.0)) * ds[e]
 
 
 @_product
@@ -183,6 +207,30 @@ def _send_back(d: np.ndarray, do: int, WT: np.ndarray, back: np.ndarray, bo: int
                 back[bi + r] += dj * WT[wj + r]
 
 
+# The same three products through BLAS (np.dot, which Numba takes from
+# SciPy): on wide layers its blocked kernels are 4-5 times faster than the
+# loops above, and on small ones its ~1 us per call is most of a step.
+@_compiled
+def _dense_blas(x: np.ndarray, xo: int, W: np.ndarray, wo: int, z: np.ndarray, zo: int,
+                rows: int, inner: int, cols: int) -> None:
+    np.dot(x[xo:xo + rows * inner].reshape(rows, inner), W[wo:wo + inner * cols].reshape(inner, cols),
+           z[zo:zo + rows * cols].reshape(rows, cols))
+
+
+@_compiled
+def _weight_grad_blas(x: np.ndarray, xo: int, d: np.ndarray, do: int, g: np.ndarray, go: int,
+                      rows: int, inner: int, cols: int) -> None:
+    np.dot(x[xo:xo + rows * inner].reshape(rows, inner).T, d[do:do + rows * cols].reshape(rows, cols),
+           g[go:go + inner * cols].reshape(inner, cols))
+
+
+@_compiled
+def _send_back_blas(d: np.ndarray, do: int, W: np.ndarray, wo: int, back: np.ndarray, bo: int,
+                    rows: int, cols: int, width: int) -> None:
+    np.dot(d[do:do + rows * cols].reshape(rows, cols), W[wo:wo + width * cols].reshape(width, cols).T,
+           back[bo:bo + rows * width].reshape(rows, width))
+
+
 @_compiled
 def _output_delta(out_code: int, loss: int, factor: float, z: np.ndarray, p: np.ndarray, y: np.ndarray,
                   yo: int, tmp: np.ndarray, d: np.ndarray, do: int, rows: int, cols: int) -> None:
@@ -220,14 +268,17 @@ def _draw_mask(u: np.ndarray, pos: int, keep: float, m: np.ndarray, mo: int, row
 def _forward(x: np.ndarray, xo: int, nb: int, params: np.ndarray, sizes: np.ndarray, offs: np.ndarray,
              codes: np.ndarray, slope: float, out_code: int, keep: float, u: np.ndarray, upos: int,
              ib: np.ndarray, io: np.ndarray, zb: np.ndarray, hb: np.ndarray, mb: np.ndarray, zo: np.ndarray,
-             p: np.ndarray) -> int:
+             p: np.ndarray, blas: bool) -> int:
     """The training-mode forward pass of one batch (rows of ``x`` from ``xo``);
     returns the next uniform's position."""
     last = sizes.shape[0] - 2
     inp, ino = x, xo
     for k in range(last + 1):
         n_in, n_out = sizes[k], sizes[k + 1]
-        _dense(inp, ino, params, offs[k], zb, zo[k], nb, n_in + 1, n_out)
+        if blas:
+            _dense_blas(inp, ino, params, offs[k], zb, zo[k], nb, n_in + 1, n_out)
+        else:
+            _dense(inp, ino, params, offs[k], zb, zo[k], nb, n_in + 1, n_out)
         if k == last:
             _activate(out_code, slope, zb, zo[k], p, 0, nb, n_out)
             break
@@ -249,56 +300,70 @@ def _backward(x: np.ndarray, xo: int, y: np.ndarray, yo: int, nb: int, params: n
               grad: np.ndarray, sizes: np.ndarray, offs: np.ndarray, codes: np.ndarray, slope: float,
               out_code: int, loss: int, factor: float, keep: float, ib: np.ndarray, io: np.ndarray,
               zb: np.ndarray, hb: np.ndarray, mb: np.ndarray, db: np.ndarray, bb: np.ndarray,
-              zo: np.ndarray, p: np.ndarray, tmp: np.ndarray, wt: np.ndarray) -> None:
+              zo: np.ndarray, p: np.ndarray, tmp: np.ndarray, wt: np.ndarray, blas: bool) -> None:
     """Fill ``grad`` with dLoss/dparams of the batch last run forward (Network._backward)."""
     last = sizes.shape[0] - 2
     _output_delta(out_code, loss, factor, zb, p, y, yo, tmp, db, zo[last], nb, sizes[last + 1])
     for k in range(last, 0, -1):
         n_in, n_out = sizes[k], sizes[k + 1]
-        _weight_grad(ib, io[k], db, zo[k], grad, offs[k], nb, n_in + 1, n_out)
-        for r in range(n_in):
-            for j in range(n_out):
-                wt[j * n_in + r] = params[offs[k] + r * n_out + j]
         below = zo[k - 1]
-        _send_back(db, zo[k], wt, bb, below, nb, n_out, n_in)
+        if blas:
+            _weight_grad_blas(ib, io[k], db, zo[k], grad, offs[k], nb, n_in + 1, n_out)
+            _send_back_blas(db, zo[k], params, offs[k], bb, below, nb, n_out, n_in)
+        else:
+            _weight_grad(ib, io[k], db, zo[k], grad, offs[k], nb, n_in + 1, n_out)
+            for r in range(n_in):
+                for j in range(n_out):
+                    wt[j * n_in + r] = params[offs[k] + r * n_out + j]
+            _send_back(db, zo[k], wt, bb, below, nb, n_out, n_in)
         if keep < 1.0:
             for e in range(nb * n_in):
                 bb[below + e] = bb[below + e] * mb[below + e]
         _derive(codes[k - 1], slope, zb, hb, bb, below, db, below, nb * n_in)
-    _weight_grad(x, xo, db, zo[0], grad, offs[0], nb, sizes[0] + 1, sizes[1])
+    if blas:
+        _weight_grad_blas(x, xo, db, zo[0], grad, offs[0], nb, sizes[0] + 1, sizes[1])
+    else:
+        _weight_grad(x, xo, db, zo[0], grad, offs[0], nb, sizes[0] + 1, sizes[1])
 
 
 @_compiled
-def _optimize(opt: int, w: float, g: float, i: int, lr: float, h1: float, h2: float, eps: float,
-              m1: np.ndarray, m2: np.ndarray, c1: float, c2: float) -> float:
-    """One weight's update, as the optimizer classes do it (their operations, their order)."""
+def _step(opt: int, params: np.ndarray, grad: np.ndarray, lr: float, h1: float, h2: float, eps: float,
+          m1: np.ndarray, m2: np.ndarray, c1: float, c2: float) -> None:
+    """The optimizer's update, as its class does it (its operations, their order);
+    one loop per optimizer, each array read once into a local, so each vectorises
+    (measured: Adam over 8,707 weights 9 us, 17 us re-reading the arrays)."""
+    n = params.shape[0]
     if opt == SGD:
-        return w - g * lr
-    if opt == MOMENTUM or opt == NESTEROV:
-        v: float = m1[i] * h1 - g * lr
-        m1[i] = v
-        if opt == MOMENTUM:
-            return w + v
-        return (w - g * lr) + v * h1
-    if opt == ADAGRAD:
-        s: float = m1[i] + g * g
-        m1[i] = s
-        return w - (g / (math.sqrt(s) + eps)) * lr
-    if opt == RMSPROP:
-        s = m1[i] * h1 + (g * g) * (1.0 - h1)
-        m1[i] = s
-        return w - (g / (math.sqrt(s) + eps)) * lr
-    # ADAM, with its moments kept pre-divided by (1 - beta): see optimizers.Adam.
-    M: float = m1[i] * h1 + g
-    V: float = m2[i] * h2 + g * g
-    m1[i], m2[i] = M, V
-    return w - (M / (math.sqrt(V) + eps / c2)) * (lr * c1 / c2)
+        for i in range(n):
+            params[i] = params[i] - grad[i] * lr
+    elif opt == MOMENTUM or opt == NESTEROV:
+        nesterov = opt == NESTEROV
+        for i in range(n):
+            g, w = grad[i], params[i]
+            v = m1[i] * h1 - g * lr
+            m1[i] = v
+            params[i] = ((w - g * lr) + v * h1) if nesterov else w + v
+    elif opt == ADAGRAD or opt == RMSPROP:
+        rms = opt == RMSPROP
+        for i in range(n):
+            g = grad[i]
+            s = (m1[i] * h1 + (g * g) * (1.0 - h1)) if rms else m1[i] + g * g
+            m1[i] = s
+            params[i] = params[i] - (g / (math.sqrt(s) + eps)) * lr
+    else:  # ADAM, its moments kept pre-divided by (1 - beta): see optimizers.Adam
+        shift, scale = eps / c2, lr * c1 / c2
+        for i in range(n):
+            g = grad[i]
+            M = m1[i] * h1 + g
+            V = m2[i] * h2 + g * g
+            m1[i], m2[i] = M, V
+            params[i] = params[i] - (M / (math.sqrt(V) + shift)) * scale
 
 
 @_compiled
 def _update(params: np.ndarray, grad: np.ndarray, mask: np.ndarray, dead: np.ndarray, any_dead: bool,
             opt: int, hyper: np.ndarray, m1: np.ndarray, m2: np.ndarray, t: int, l2: bool, l1: bool,
-            rate: float) -> tuple[int, bool]:
+            rate: float, signs: np.ndarray) -> tuple[int, bool]:
     """The penalty, the optimizer step and L1's shrink (Steps._gradient's per-batch tail)."""
     lr, h1, h2, eps = hyper[0], hyper[1], hyper[2], hyper[3]
     c1 = c2 = 1.0
@@ -306,21 +371,22 @@ def _update(params: np.ndarray, grad: np.ndarray, mask: np.ndarray, dead: np.nda
         t += 1
         c1 = (1.0 - h1) / (1.0 - h1 ** float(t))
         c2 = math.sqrt((1.0 - h2) / (1.0 - h2 ** float(t)))
-    amount = lr * rate
-    for i in range(params.shape[0]):
-        g = grad[i]
-        if l2:
-            g = g + (params[i] * mask[i]) * rate
-            grad[i] = g
-        w = params[i]
-        new = _optimize(opt, w, g, i, lr, h1, h2, eps, m1, m2, c1, c2)
-        if l1:
-            shrunk = new - (_sign(w) * mask[i]) * amount
-            if new * shrunk < 0.0:
+    n = params.shape[0]
+    if l2:
+        for i in range(n):
+            grad[i] = grad[i] + (params[i] * mask[i]) * rate
+    if l1:
+        for i in range(n):
+            signs[i] = _sign(params[i]) * mask[i]  # the shrink's direction, at the old weights
+    _step(opt, params, grad, lr, h1, h2, eps, m1, m2, c1, c2)
+    if l1:
+        amount = lr * rate
+        for i in range(n):
+            shrunk = params[i] - signs[i] * amount
+            if params[i] * shrunk < 0.0:
                 dead[i] = True
                 any_dead = True
-            new = 0.0 if dead[i] else shrunk
-        params[i] = new
+            params[i] = 0.0 if dead[i] else shrunk
     return t, any_dead
 
 
@@ -329,7 +395,7 @@ def run_batches(xs: np.ndarray, ys: np.ndarray, los: np.ndarray, his: np.ndarray
                 grad: np.ndarray, sizes: np.ndarray, offs: np.ndarray, codes: np.ndarray, slope: float,
                 out_code: int, loss: int, factor: float, keep: float, u: np.ndarray, mask: np.ndarray,
                 dead: np.ndarray, any_dead: bool, opt: int, hyper: np.ndarray, m1: np.ndarray,
-                m2: np.ndarray, t: int, l2: bool, l1: bool, rate: float) -> tuple[int, bool]:
+                m2: np.ndarray, t: int, l2: bool, l1: bool, rate: float, blas: bool) -> tuple[int, bool]:
     """Train on rows ``los[b]:his[b]`` of ``xs``/``ys`` (C-ordered, flattened) for each b
     in turn; returns Adam's step count and whether any weight is dead (L1). Updates
     ``params``, ``grad``, the moments and ``dead`` in place."""
@@ -344,13 +410,14 @@ def run_batches(xs: np.ndarray, ys: np.ndarray, los: np.ndarray, his: np.ndarray
     ib, zb, hb, mb = np.empty(io[-1] + 1), np.empty(zo[-1]), np.empty(zo[-1]), np.empty(zo[-1])
     db, bb, wt = np.empty(zo[-1]), np.empty(zo[-1]), np.empty(int(np.max(sizes)) ** 2)
     p, tmp = np.empty(nb_max * sizes[-1]), np.empty(nb_max * sizes[-1])
+    signs = np.empty(params.shape[0] if l1 else 1)
     n_x, n_y = sizes[0] + 1, sizes[-1]
     upos = 0
     for b in range(los.shape[0]):
         lo, nb = los[b], his[b] - los[b]
         upos = _forward(xs, lo * n_x, nb, params, sizes, offs, codes, slope, out_code, keep, u, upos,
-                        ib, io, zb, hb, mb, zo, p)
+                        ib, io, zb, hb, mb, zo, p, blas)
         _backward(xs, lo * n_x, ys, lo * n_y, nb, params, grad, sizes, offs, codes, slope, out_code, loss,
-                  factor, keep, ib, io, zb, hb, mb, db, bb, zo, p, tmp, wt)
-        t, any_dead = _update(params, grad, mask, dead, any_dead, opt, hyper, m1, m2, t, l2, l1, rate)
+                  factor, keep, ib, io, zb, hb, mb, db, bb, zo, p, tmp, wt, blas)
+        t, any_dead = _update(params, grad, mask, dead, any_dead, opt, hyper, m1, m2, t, l2, l1, rate, signs)
     return t, any_dead
