@@ -41,7 +41,8 @@ from ..engine.activations import LeakyReLU
 from ..engine.network import Network
 from ..engine.optimizers import Optimizer
 
-__all__ = ["ENGINE_VARIABLE", "LOOP_WIDTH", "FastBatches", "fast_batches", "unsupported"]
+__all__ = ["ENGINE_VARIABLE", "LOOP_WIDTH", "FastBatches", "compile_kernels", "fast_batches", "unsupported",
+           "unsupported_here"]
 
 ENGINE_VARIABLE = "TUI_NN_ENGINE"  # "numpy": never take the fast path
 # Past this many neurons in a layer, BLAS's matrix products beat the
@@ -68,13 +69,27 @@ def _load() -> ModuleType:
     return _kernels
 
 
-def unsupported(network: Network, optimizer: str) -> str | None:
-    """Why a run cannot take the fast path, or None when it can."""
+def unsupported_here() -> str | None:
+    """Why no run on this machine takes the fast path, or None."""
     if os.environ.get(ENGINE_VARIABLE, "").lower() == "numpy":
         return f"{ENGINE_VARIABLE}=numpy"
     if importlib.util.find_spec("numba") is None or importlib.util.find_spec("scipy") is None:
         # Numba's np.dot (the products on wide layers) is SciPy's BLAS.
         return "numba or scipy (its BLAS) is not installed: pip install 'tui-nn[fast]'"
+    return None
+
+
+def compile_kernels() -> None:
+    """Compile the kernels now (or load them from Numba's cache), in this process:
+    for whoever would rather pay it before a run than at its first batch."""
+    _load().run_batches(*_load().example_arguments())
+
+
+def unsupported(network: Network, optimizer: str) -> str | None:
+    """Why a run cannot take the fast path, or None when it can."""
+    here = unsupported_here()
+    if here is not None:
+        return here
     if optimizer not in OPTIMIZERS:
         return f"optimizer {optimizer} is not compiled"
     if network.batch_norm:
@@ -118,10 +133,6 @@ class FastBatches:
         self._moments_of: tuple[object, np.ndarray, np.ndarray] = (None, self._none, self._none)
         self._bounds_of: tuple[object, np.ndarray, np.ndarray] = (None, self._none, self._none)
         self._xs_flat, self._ys_flat = self._none, self._none
-
-    def prepare(self) -> None:
-        """Compile (or load from the cache) now rather than at the first batch."""
-        _load()
 
     def _hyper(self, optimizer: Optimizer) -> np.ndarray:
         hyper = self._hyper_values

@@ -32,6 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 LINEAR, TANH, SIGMOID, RELU, LEAKY, SOFTPLUS, SWISH, SOFTMAX = range(8)
 FUSED, SQUARED, ABSOLUTE = range(3)  # the loss gradient: (p - y)/n, MSE-like, MAE
 SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM = range(6)
+LOOP_ROWS = 16  # rows narrower than this are copied without views (_next_input)
 
 
 def _compiled(fn: F) -> F:
@@ -232,9 +233,11 @@ def _send_back_blas(d: np.ndarray, do: int, W: np.ndarray, wo: int, back: np.nda
 
 
 @_compiled
-def _output_delta(out_code: int, loss: int, factor: float, z: np.ndarray, p: np.ndarray, y: np.ndarray,
-                  yo: int, tmp: np.ndarray, d: np.ndarray, do: int, rows: int, cols: int) -> None:
-    """dLoss/dz of the output layer (Network._backward's first lines); z and d at ``do``."""
+def _output_delta(out_code: int, loss: int, factor: float, p: np.ndarray, y: np.ndarray, yo: int,
+                  d: np.ndarray, do: int, rows: int, cols: int) -> None:
+    """dLoss/dz of the output layer into ``d`` from ``do`` (Network._backward's first lines):
+    fused (p - y)/n, else the loss's gradient times the output's derivative, which for
+    linear, tanh and sigmoid needs only p."""
     count = rows * cols
     if loss == FUSED:
         inv = 1.0 / rows
@@ -244,11 +247,13 @@ def _output_delta(out_code: int, loss: int, factor: float, z: np.ndarray, p: np.
     scale = 2.0 * factor / count if loss == SQUARED else 1.0 / count
     for e in range(count):
         diff = p[e] - y[yo + e]
-        tmp[e] = (diff if loss == SQUARED else _sign(diff)) * scale
-    # tmp and p are at offset 0, z and d at do: go through the shared-offset form.
-    for e in range(count):
-        d[do + e] = tmp[e]
-    _derive(out_code, 0.0, z[do:do + count], p, d[do:do + count], 0, d, do, count)
+        g = (diff if loss == SQUARED else _sign(diff)) * scale
+        a = p[e]
+        if out_code == TANH:
+            g = (1.0 - a * a) * g
+        elif out_code == SIGMOID:
+            g = ((1.0 - a) * a) * g
+        d[do + e] = g
 
 
 @_compiled
@@ -262,6 +267,29 @@ def _draw_mask(u: np.ndarray, pos: int, keep: float, m: np.ndarray, mo: int, row
             m[mo + i * cols + j] = (1.0 if u[pos] < keep else 0.0) * scale
             pos += 1
     return pos
+
+
+@_compiled
+def _next_input(h: np.ndarray, m: np.ndarray, ho: int, masked: bool, ins: np.ndarray, io: int,
+                rows: int, cols: int) -> None:
+    """The next layer's input: the activations (times dropout's mask), then the ones column."""
+    if cols < LOOP_ROWS:  # a view per row would cost more than the row
+        for i in range(rows):
+            for j in range(cols):
+                v = h[ho + i * cols + j]
+                ins[io + i * (cols + 1) + j] = v * m[ho + i * cols + j] if masked else v
+            ins[io + i * (cols + 1) + cols] = 1.0
+        return
+    for i in range(rows):
+        src, dst = h[ho + i * cols:ho + (i + 1) * cols], ins[io + i * (cols + 1):io + (i + 1) * (cols + 1)]
+        if masked:
+            mask = m[ho + i * cols:ho + (i + 1) * cols]
+            for j in range(cols):
+                dst[j] = src[j] * mask[j]
+        else:
+            for j in range(cols):
+                dst[j] = src[j]
+        dst[cols] = 1.0
 
 
 @_compiled
@@ -286,11 +314,7 @@ def _forward(x: np.ndarray, xo: int, nb: int, params: np.ndarray, sizes: np.ndar
         if keep < 1.0:
             upos = _draw_mask(u, upos, keep, mb, zo[k], nb, n_out)
         nxt = io[k + 1]
-        for i in range(nb):
-            for j in range(n_out):
-                h = hb[zo[k] + i * n_out + j]
-                ib[nxt + i * (n_out + 1) + j] = h * mb[zo[k] + i * n_out + j] if keep < 1.0 else h
-            ib[nxt + i * (n_out + 1) + n_out] = 1.0
+        _next_input(hb, mb, zo[k], keep < 1.0, ib, nxt, nb, n_out)
         inp, ino = ib, nxt
     return upos
 
@@ -300,10 +324,10 @@ def _backward(x: np.ndarray, xo: int, y: np.ndarray, yo: int, nb: int, params: n
               grad: np.ndarray, sizes: np.ndarray, offs: np.ndarray, codes: np.ndarray, slope: float,
               out_code: int, loss: int, factor: float, keep: float, ib: np.ndarray, io: np.ndarray,
               zb: np.ndarray, hb: np.ndarray, mb: np.ndarray, db: np.ndarray, bb: np.ndarray,
-              zo: np.ndarray, p: np.ndarray, tmp: np.ndarray, wt: np.ndarray, blas: bool) -> None:
+              zo: np.ndarray, p: np.ndarray, wt: np.ndarray, blas: bool) -> None:
     """Fill ``grad`` with dLoss/dparams of the batch last run forward (Network._backward)."""
     last = sizes.shape[0] - 2
-    _output_delta(out_code, loss, factor, zb, p, y, yo, tmp, db, zo[last], nb, sizes[last + 1])
+    _output_delta(out_code, loss, factor, p, y, yo, db, zo[last], nb, sizes[last + 1])
     for k in range(last, 0, -1):
         n_in, n_out = sizes[k], sizes[k + 1]
         below = zo[k - 1]
@@ -409,7 +433,7 @@ def run_batches(xs: np.ndarray, ys: np.ndarray, los: np.ndarray, his: np.ndarray
         zo[k + 1] = zo[k] + nb_max * sizes[k + 1]
     ib, zb, hb, mb = np.empty(io[-1] + 1), np.empty(zo[-1]), np.empty(zo[-1]), np.empty(zo[-1])
     db, bb, wt = np.empty(zo[-1]), np.empty(zo[-1]), np.empty(int(np.max(sizes)) ** 2)
-    p, tmp = np.empty(nb_max * sizes[-1]), np.empty(nb_max * sizes[-1])
+    p = np.empty(nb_max * sizes[-1])
     signs = np.empty(params.shape[0] if l1 else 1)
     n_x, n_y = sizes[0] + 1, sizes[-1]
     upos = 0
@@ -418,6 +442,18 @@ def run_batches(xs: np.ndarray, ys: np.ndarray, los: np.ndarray, his: np.ndarray
         upos = _forward(xs, lo * n_x, nb, params, sizes, offs, codes, slope, out_code, keep, u, upos,
                         ib, io, zb, hb, mb, zo, p, blas)
         _backward(xs, lo * n_x, ys, lo * n_y, nb, params, grad, sizes, offs, codes, slope, out_code, loss,
-                  factor, keep, ib, io, zb, hb, mb, db, bb, zo, p, tmp, wt, blas)
+                  factor, keep, ib, io, zb, hb, mb, db, bb, zo, p, wt, blas)
         t, any_dead = _update(params, grad, mask, dead, any_dead, opt, hyper, m1, m2, t, l2, l1, rate, signs)
     return t, any_dead
+
+
+def example_arguments() -> tuple[Any, ...]:
+    """Arguments of the types FastBatches passes (one 10-row batch of a 2-3-1 net),
+    so that a call compiles the one specialisation every run uses."""
+    sizes, offs = np.array([2, 3, 1], dtype=np.int64), np.array([0, 9], dtype=np.int64)
+    xs, ys, n = np.ones((10, 3)).reshape(-1), np.zeros(10), 13
+    los, his = np.array([0], dtype=np.int64), np.array([10], dtype=np.int64)
+    one = np.zeros(1)
+    return (xs, ys, los, his, np.full(n, 0.1), np.zeros(n), sizes, offs, np.array([TANH], dtype=np.int64),
+            0.0, SIGMOID, FUSED, 1.0, 1.0, one, np.ones(n), np.zeros(n, dtype=bool), False, SGD,
+            np.array([0.1, 0.0, 0.0, 0.0]), one, one, 0, False, False, 0.0, False)
