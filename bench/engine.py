@@ -1,17 +1,26 @@
 #!/usr/bin/env python
-"""Training speed of tui-nn's NumPy engine against PyTorch eager and scikit-learn.
+"""Training speed of tui-nn's engine (compiled and NumPy paths) against TensorFlow
+Playground's engine, PyTorch eager and scikit-learn.
 
-Run on demand, never in CI (it takes about a minute and a half and needs the
-optional peers installed in the project's venv)::
+Run on demand, never in CI (it takes about three and a half minutes and needs
+the optional peers installed in the project's venv)::
 
     .venv/bin/pip install torch==2.13.0 scikit-learn   # once; see bench/README.md
-    .venv/bin/python bench/engine.py                    # both workloads, table
+    .venv/bin/pip install '.[fast]'                     # tui-nn's compiled path
+    (cd ../shared/peers/tfp && npm ci)                  # TF Playground's engine (node)
+    .venv/bin/python bench/engine.py                    # all workloads, table
     .venv/bin/python bench/engine.py --quick --only spiral
     .venv/bin/python bench/engine.py --json > bench.json
 
 It measures, in one run on this machine, training epochs per second of the
-same network, optimizer and data in every peer, on two workloads:
+same network, optimizer and data in every peer, on three workloads:
 
+tfp     the preset ``playground``, TensorFlow Playground's default set-up:
+        circle, 250 training and 250 test rows, 2-4-2-1 tanh, tanh output, its
+        square loss 1/2 (p - y)^2 on -1/+1 labels, SGD 0.03, batch 10, shuffled
+        once; tui-nn and TF Playground evaluate the loss over train and test
+        every epoch. TF Playground's engine runs under node when node and
+        ../shared/peers/tfp (with its node_modules) are there.
 spiral  the built-in preset ``spiral`` as it is: 2-8-8-1 tanh, sigmoid output
         with binary cross-entropy, Adam lr 0.01 (0.9/0.999/1e-8), glorot init,
         1000 points at train_ratio 0.5 -> 500 training rows, batch 10.
@@ -26,13 +35,16 @@ large   2-64-64-64-3 relu, softmax with categorical cross-entropy, Adam lr 0.01,
 
 Peers, all in float64 unless a row says otherwise (tui-nn trains in float64):
 
-- tui-nn ``Trainer.train_epoch()``: what ``tui-nn train`` runs per epoch: the
+- tui-nn ``Trainer.train_epoch()`` on the path the run takes (the compiled one
+  with Numba installed), and with ``engine="numpy"``: what ``tui-nn train`` runs per epoch: the
   shuffle, the mini-batch steps, then an evaluation of the loss and accuracy
   on the train and test rows and the divergence check. This is the headline
   tui-nn figure.
-- tui-nn loop only: the same shuffle (permutation + two ``np.take``) and
-  ``trainer._gradient_epoch(batch, "none", 0.0)`` under ``np.errstate``, with
+- tui-nn loop only: the same shuffle and mini-batches (``trainer.steps``), with
   no evaluation: the figure comparable to a bare training loop in the peers.
+- TF Playground's engine (tfp only): its nn.ts compiled unmodified, under node,
+  with its per-epoch loss (the compared peer) and training only; each repeat
+  is one node process training that many epochs, timed by its driver.
 - PyTorch eager (CPU, ``torch.set_num_threads(1)``): ``nn.Sequential`` of the
   same layers, ``torch.optim.Adam`` with the same hyperparameters (default
   implementation), ``BCEWithLogitsLoss`` (one logit) or ``CrossEntropyLoss``,

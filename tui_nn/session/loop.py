@@ -20,6 +20,7 @@ from typing import Protocol
 from ..config import Config
 from ..i18n import N_
 from ..io.session_files import load_session
+from ..training.fast_epoch import compile_kernels
 from ..training.landscape import PathRecorder
 from ..training.state import RunState, RunStatus
 from ..training.trainer import Trainer
@@ -114,6 +115,11 @@ class Session(CommandHandlers):
     def run(self) -> None:
         """Process commands and train until ``Stop``; publishes as it goes."""
         self._publish()
+        if self.trainer.engine == "numba":
+            # The compiled path's kernels load now (~1 s; a first compilation on
+            # a machine ~15 s), after the first snapshot is out, while epoch 0 is
+            # looked at, rather than when the first epoch is asked for.
+            compile_kernels()
         last_publish = time.perf_counter()
         window_start, window_epochs = last_publish, 0
         due = last_publish  # when the next epoch may start, at the pace
