@@ -183,6 +183,17 @@ def _describe(cfg: Config, ds: Dataset, n_out: int) -> str:
     )
 
 
+def _all_rows_for_training(base: Dataset) -> Dataset:
+    """Train on all 2000 points: training split = 1800 train + 200 test rows; the
+    200 remain the (overlapping) test split so evaluation has rows."""
+    return dataclasses.replace(
+        base,
+        X_train=np.ascontiguousarray(np.vstack([base.X_train, base.X_test])),
+        y_train=np.concatenate([base.y_train, base.y_test]),
+        raw_train=np.vstack([base.raw_train, base.raw_test]),
+    )
+
+
 def make_workload(name: str) -> Workload:
     if name == "tfp":
         cfg = load_preset("playground")
@@ -211,15 +222,7 @@ def make_workload(name: str) -> Workload:
                 "training.batch_size=32",
             ]
         )
-        base = build_dataset_for(cfg)
-        # Train on all 2000 points: training split = 1800 train + 200 test rows;
-        # the 200 remain the (overlapping) test split so evaluation has rows.
-        ds = dataclasses.replace(
-            base,
-            X_train=np.ascontiguousarray(np.vstack([base.X_train, base.X_test])),
-            y_train=np.concatenate([base.y_train, base.y_test]),
-            raw_train=np.vstack([base.raw_train, base.raw_test]),
-        )
+        ds = _all_rows_for_training(build_dataset_for(cfg))
         note = (
             "data.points=2000, data.train_ratio=0.9, then training split := all 2000 rows; "
             "test split = the 200 held-out rows (also in training), so tui-nn evaluates 2200 rows/epoch"
