@@ -22,4 +22,4 @@ def pytest_sessionstart(session: object) -> None:
     from tui_nn.training import fast_epoch
 
     if fast_epoch.unsupported_here() is None:
-        fast_epoch.compile_kernels()
+        fast_epoch.compile_kernels()  # a failure leaves every run on NumPy, and says why

@@ -201,3 +201,24 @@ def test_building_a_trainer_does_not_load_numba() -> None:
     assert out.returncode == 0, out.stderr
     engine, loaded = out.stdout.split()
     assert engine == ("numba" if HAVE_NUMBA else "numpy") and loaded == "False"
+
+
+@needs_numba
+def test_kernels_that_cannot_be_built_leave_the_run_on_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # E.g. no writable cache directory: the run that meets it trains on NumPy
+    # from its first batch, exactly as a NumPy run, and says why.
+    def refuse(name: str, package: str | None = None) -> object:
+        raise RuntimeError("cannot cache function: no locator available")
+
+    monkeypatch.setattr(fast_epoch, "_kernels", None)
+    monkeypatch.setattr(fast_epoch, "_failure", None)
+    monkeypatch.setattr(fast_epoch.importlib, "import_module", refuse)
+    config = load_preset("xor")
+    run = Trainer(config)
+    assert run.engine == "numba"  # chosen at the start, built at the first batch
+    run.run(20)
+    assert run.engine == "numpy" and "could not be compiled" in (run.why_numpy() or "")
+    reference = Trainer(config, engine="numpy")
+    reference.run(20)
+    np.testing.assert_array_equal(run.network.params, reference.network.params)
+    assert Trainer(config).engine == "numpy"  # and later runs in this process too

@@ -60,15 +60,8 @@ SLOTS = {"sgd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "adagr
          "rmsprop": ("rho", "", "epsilon"), "adam": ("beta1", "beta2", "epsilon")}
 LOSSES = {"mse": 1, "square": 1, "mae": 2}  # unfused; fused (p - y)/n is 0
 
-_kernels: ModuleType | None = None
-
-
-def _load() -> ModuleType:
-    """The compiled kernels (compiles or loads the cache at the first call)."""
-    global _kernels
-    if _kernels is None:
-        _kernels = importlib.import_module(".fast_kernels", __package__)
-    return _kernels
+_kernels: ModuleType | None = None  # the compiled kernels, once compile_kernels succeeded
+_failure: str | None = None  # why they could not be built in this process
 
 
 def unsupported_here() -> str | None:
@@ -78,13 +71,24 @@ def unsupported_here() -> str | None:
     if importlib.util.find_spec("numba") is None or importlib.util.find_spec("scipy") is None:
         # Numba's np.dot (the products on wide layers) is SciPy's BLAS.
         return "numba or scipy (its BLAS) is not installed: pip install 'tui-nn[fast]'"
-    return None
+    return _failure
 
 
-def compile_kernels() -> None:
-    """Compile the kernels now (or load them from Numba's cache), in this process:
-    for whoever would rather pay it before a run than at its first batch."""
-    _load().run_batches(*_load().example_arguments())
+def compile_kernels() -> str | None:
+    """Compile the kernels (or load them from Numba's cache) in this process, once;
+    returns why they cannot be had (None when they are ready). Runs call it at
+    their first batch; the session loop calls it sooner."""
+    global _kernels, _failure
+    if _kernels is None and _failure is None:
+        try:
+            module = importlib.import_module(".fast_kernels", __package__)
+            module.run_batches(*module.example_arguments())
+        except Exception as exc:  # noqa: BLE001 - whatever stops the build, NumPy's path still runs
+            # E.g. no writable cache directory, or a Numba that cannot compile them.
+            _failure = f"the kernels could not be compiled ({type(exc).__name__}: {str(exc)[:200]})"
+        else:
+            _kernels = module
+    return _failure
 
 
 def unsupported(network: Network, optimizer: str) -> str | None:
@@ -136,6 +140,12 @@ class FastBatches:
         self._bounds_of: tuple[object, np.ndarray, np.ndarray] = (None, self._none, self._none)
         self._xs_flat, self._ys_flat = self._none, self._none
 
+    @staticmethod
+    def ready() -> bool:
+        """Compiled and usable (compiles at the first call). Called before a run's
+        first batch, so a run that cannot have them is NumPy's from its start."""
+        return compile_kernels() is None
+
     def _hyper(self, optimizer: Optimizer) -> np.ndarray:
         hyper = self._hyper_values
         hyper[0] = optimizer.lr  # read at every call: the app may change it live
@@ -181,7 +191,8 @@ class FastBatches:
         keep, uniforms = self._uniforms(los, his)
         m1, m2 = self._moments(optimizer)
         l2, l1 = reg == "l2" and rate > 0.0, reg == "l1" and rate > 0.0
-        t, dead_now = _load().run_batches(
+        assert _kernels is not None, "FastBatches.ready() first"
+        t, dead_now = _kernels.run_batches(
             self._xs_flat, self._ys_flat, los, his, net.params, net.grad, self._sizes, self._offs,
             self._codes, self._slope, self._out, self._loss, self._factor, keep, uniforms,
             net.penalty_mask, dead, any_dead, self._opt, self._hyper(optimizer), m1, m2, optimizer.t,

@@ -116,6 +116,8 @@ class Steps:
 
     def _gradient(self, first: int, last: int, optimizer: Optimizer, reg: str, rate: float) -> None:
         net = self.network
+        if self.fast is not None and not self.fast.ready():
+            self.fast = None  # no kernels on this machine: the run is NumPy's from here, its first batch
         if self.fast is not None and not net.freeze_dropout:
             self._any_dead = self.fast.run(self._xs, self._ys, self.starts[first:last], self.starts,
                                            optimizer, reg, rate, self.dead, self._any_dead)
