@@ -21,8 +21,7 @@ import pytest
 from tui_nn.config import Config
 from tui_nn.io.presets import list_presets, load_preset
 from tui_nn.io.session_files import load_session, save_session
-from tui_nn.training import Trainer
-from tui_nn.training import fast_epoch
+from tui_nn.training import Trainer, fast_epoch
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
@@ -197,7 +196,8 @@ def test_building_a_trainer_does_not_load_numba() -> None:
     # only training compiles, and training runs in the trainer's process.
     script = ("import sys\nfrom tui_nn.io.presets import load_preset\nfrom tui_nn.training import Trainer\n"
               "t = Trainer(load_preset('playground'))\nprint(t.engine, 'numba' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=False)
     assert out.returncode == 0, out.stderr
     engine, loaded = out.stdout.split()
     assert engine == ("numba" if HAVE_NUMBA else "numpy") and loaded == "False"
