@@ -191,6 +191,13 @@ def test_the_engine_variable_and_argument_force_numpy(monkeypatch: pytest.Monkey
     assert trainer.engine == "numpy" and fast_epoch.ENGINE_VARIABLE in (trainer.why_numpy() or "")
 
 
+def test_a_served_run_stays_on_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Served to browsers nothing may be written on the server, Numba's cache included.
+    monkeypatch.setenv(fast_epoch.SERVED_VARIABLE, "1")
+    trainer = Trainer(load_preset("playground"))
+    assert trainer.engine == "numpy" and "served" in (trainer.why_numpy() or "")
+
+
 def test_building_a_trainer_does_not_load_numba() -> None:
     # The app builds trainers in its own process (to read initial weights):
     # only training compiles, and training runs in the trainer's process.

@@ -45,6 +45,7 @@ __all__ = ["ENGINE_VARIABLE", "LOOP_WIDTH", "FastBatches", "compile_kernels", "f
            "unsupported_here"]
 
 ENGINE_VARIABLE = "TUI_NN_ENGINE"  # "numpy": never take the fast path
+SERVED_VARIABLE = "TUI_NN_SERVED"  # "1" when served to browsers (tui-nn serve sets it)
 # Nets with a layer wider than this multiply through BLAS. Its products are
 # faster from 8 wide up (measured on 16-16: 3,001 against 1,253 epochs/s),
 # but SciPy's BLAS rounds unlike NumPy's, while the loops match NumPy's to
@@ -68,6 +69,10 @@ def unsupported_here() -> str | None:
     """Why no run on this machine takes the fast path, or None."""
     if os.environ.get(ENGINE_VARIABLE, "").lower() == "numpy":
         return f"{ENGINE_VARIABLE}=numpy"
+    if os.environ.get(SERVED_VARIABLE) == "1":
+        # Served to browsers, a run may write no file on the server, and Numba's
+        # cache writes beside the package (it probes the folder even to load).
+        return "served (tui-nn serve): the compiled path's cache would write on the server"
     if importlib.util.find_spec("numba") is None or importlib.util.find_spec("scipy") is None:
         # Numba's np.dot (the products on wide layers) is SciPy's BLAS.
         return "numba or scipy (its BLAS) is not installed: pip install 'tui-nn[fast]'"
