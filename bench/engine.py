@@ -1,17 +1,26 @@
 #!/usr/bin/env python
-"""Training speed of tui-nn's NumPy engine against PyTorch eager and scikit-learn.
+"""Training speed of tui-nn's engine (compiled and NumPy paths) against TensorFlow
+Playground's engine, PyTorch eager and scikit-learn.
 
-Run on demand, never in CI (it takes about a minute and a half and needs the
-optional peers installed in the project's venv)::
+Run on demand, never in CI (it takes about three and a half minutes and needs
+the optional peers installed in the project's venv)::
 
     .venv/bin/pip install torch==2.13.0 scikit-learn   # once; see bench/README.md
-    .venv/bin/python bench/engine.py                    # both workloads, table
+    .venv/bin/pip install '.[fast]'                     # tui-nn's compiled path
+    (cd ../shared/peers/tfp && npm ci)                  # TF Playground's engine (node)
+    .venv/bin/python bench/engine.py                    # all workloads, table
     .venv/bin/python bench/engine.py --quick --only spiral
     .venv/bin/python bench/engine.py --json > bench.json
 
 It measures, in one run on this machine, training epochs per second of the
-same network, optimizer and data in every peer, on two workloads:
+same network, optimizer and data in every peer, on three workloads:
 
+tfp     the preset ``playground``, TensorFlow Playground's default set-up:
+        circle, 250 training and 250 test rows, 2-4-2-1 tanh, tanh output, its
+        square loss 1/2 (p - y)^2 on -1/+1 labels, SGD 0.03, batch 10, shuffled
+        once; tui-nn and TF Playground evaluate the loss over train and test
+        every epoch. TF Playground's engine runs under node when node and
+        ../shared/peers/tfp (with its node_modules) are there.
 spiral  the built-in preset ``spiral`` as it is: 2-8-8-1 tanh, sigmoid output
         with binary cross-entropy, Adam lr 0.01 (0.9/0.999/1e-8), glorot init,
         1000 points at train_ratio 0.5 -> 500 training rows, batch 10.
@@ -26,13 +35,16 @@ large   2-64-64-64-3 relu, softmax with categorical cross-entropy, Adam lr 0.01,
 
 Peers, all in float64 unless a row says otherwise (tui-nn trains in float64):
 
-- tui-nn ``Trainer.train_epoch()``: what ``tui-nn train`` runs per epoch: the
+- tui-nn ``Trainer.train_epoch()`` on the path the run takes (the compiled one
+  with Numba installed), and with ``engine="numpy"``: what ``tui-nn train`` runs per epoch: the
   shuffle, the mini-batch steps, then an evaluation of the loss and accuracy
   on the train and test rows and the divergence check. This is the headline
   tui-nn figure.
-- tui-nn loop only: the same shuffle (permutation + two ``np.take``) and
-  ``trainer._gradient_epoch(batch, "none", 0.0)`` under ``np.errstate``, with
+- tui-nn loop only: the same shuffle and mini-batches (``trainer.steps``), with
   no evaluation: the figure comparable to a bare training loop in the peers.
+- TF Playground's engine (tfp only): its nn.ts compiled unmodified, under node,
+  with its per-epoch loss (the compared peer) and training only; each repeat
+  is one node process training that many epochs, timed by its driver.
 - PyTorch eager (CPU, ``torch.set_num_threads(1)``): ``nn.Sequential`` of the
   same layers, ``torch.optim.Adam`` with the same hyperparameters (default
   implementation), ``BCEWithLogitsLoss`` (one logit) or ``CrossEntropyLoss``,
@@ -84,6 +96,8 @@ import gc  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -102,10 +116,13 @@ from tui_nn.data import Dataset  # noqa: E402
 from tui_nn.io.presets import load_preset  # noqa: E402
 from tui_nn.training import Trainer, build_dataset_for  # noqa: E402
 
-TARGETS = {"spiral": 12.0, "large": 5.0}  # tui-nn train_epoch / PyTorch eager float64
+# tui-nn train_epoch (the path a run takes) / the named peer's epochs per second.
+TARGETS = {"tfp": ("tfp_with_loss", 2.0), "spiral": ("torch_float64", 30.0), "large": ("torch_float64", 10.0)}
 # Untimed epochs every peer trains first, from the same initial weights, so the
 # training accuracies after them are compared at an equal epoch count.
-CHECK_EPOCHS = {"spiral": 100, "large": 20}
+CHECK_EPOCHS = {"tfp": 100, "spiral": 100, "large": 20}
+WORKLOADS = ("tfp", "spiral", "large")
+TFP_DIR = ROOT.parent / "shared" / "peers" / "tfp"  # TensorFlow Playground's engine, headless
 
 
 def log(msg: str) -> None:
@@ -127,6 +144,9 @@ class Workload:
     beta1: float
     beta2: float
     eps: float
+    optimizer: str = "adam"
+    output: str = "sigmoid"  # sigmoid + bce, softmax + cce, or tanh + TF Playground's square loss
+    reshuffle: bool = True  # every epoch; False: shuffled once (TF Playground)
     note: str = ""
 
     @property
@@ -163,8 +183,27 @@ def _describe(cfg: Config, ds: Dataset, n_out: int) -> str:
     )
 
 
+def _all_rows_for_training(base: Dataset) -> Dataset:
+    """Train on all 2000 points: training split = 1800 train + 200 test rows; the
+    200 remain the (overlapping) test split so evaluation has rows."""
+    return dataclasses.replace(
+        base,
+        X_train=np.ascontiguousarray(np.vstack([base.X_train, base.X_test])),
+        y_train=np.concatenate([base.y_train, base.y_test]),
+        raw_train=np.vstack([base.raw_train, base.raw_test]),
+    )
+
+
 def make_workload(name: str) -> Workload:
-    if name == "spiral":
+    if name == "tfp":
+        cfg = load_preset("playground")
+        ds = build_dataset_for(cfg)
+        note = ("preset playground: TF Playground's default run (circle, 500 points, half for training, "
+                "labels -1/+1, U(-0.5, 0.5) weights, shuffled once); tui-nn and TF Playground evaluate "
+                "the loss over train and test every epoch (TF Playground's 'with loss' row), "
+                "TF Playground draws its own circle (seed 1); sklearn*: MLPClassifier has no tanh output, "
+                "its rows train a logistic output with log-loss")
+    elif name == "spiral":
         cfg = load_preset("spiral")
         ds = build_dataset_for(cfg)
         note = "preset spiral as shipped (1000 points, train_ratio 0.5)"
@@ -183,15 +222,7 @@ def make_workload(name: str) -> Workload:
                 "training.batch_size=32",
             ]
         )
-        base = build_dataset_for(cfg)
-        # Train on all 2000 points: training split = 1800 train + 200 test rows;
-        # the 200 remain the (overlapping) test split so evaluation has rows.
-        ds = dataclasses.replace(
-            base,
-            X_train=np.ascontiguousarray(np.vstack([base.X_train, base.X_test])),
-            y_train=np.concatenate([base.y_train, base.y_test]),
-            raw_train=np.vstack([base.raw_train, base.raw_test]),
-        )
+        ds = _all_rows_for_training(build_dataset_for(cfg))
         note = (
             "data.points=2000, data.train_ratio=0.9, then training split := all 2000 rows; "
             "test split = the 200 held-out rows (also in training), so tui-nn evaluates 2200 rows/epoch"
@@ -213,6 +244,9 @@ def make_workload(name: str) -> Workload:
         beta1=cfg.get("training.beta1"),
         beta2=cfg.get("training.beta2"),
         eps=cfg.get("training.epsilon"),
+        optimizer=tr.optimizer,
+        output=cfg.output_and_loss(ds.task)[0],
+        reshuffle=tr.shuffle == "epoch",
         note=note,
     )
 
@@ -243,11 +277,14 @@ class Peer:
 
 class TuiEpoch(Peer):
     key, role = "tui_nn_epoch", "tui"
-    label = "tui-nn train_epoch (with eval)"
 
-    def __init__(self, wl: Workload) -> None:
+    def __init__(self, wl: Workload, engine: str = "auto") -> None:
         super().__init__()
-        self.trainer = Trainer(wl.config, wl.dataset)
+        self.trainer = Trainer(wl.config, wl.dataset, engine=engine)
+        path = "fast path" if self.trainer.engine == "numba" else "NumPy path"
+        self.label = f"tui-nn train_epoch, {path}"
+        if engine != "auto":
+            self.key = "tui_nn_numpy"
 
     def run(self, k):
         te = self.trainer.train_epoch
@@ -263,26 +300,23 @@ class TuiEpoch(Peer):
 
 class TuiLoop(TuiEpoch):
     key, role = "tui_nn_loop", "tui"
-    label = "tui-nn loop only (shuffle+steps)"
 
     def __init__(self, wl: Workload) -> None:
         super().__init__(wl)
-        self.batch = wl.batch_size
+        self.label = self.label.replace("train_epoch", "loop only")
+        self.batch, self.reshuffle = wl.batch_size, wl.reshuffle
         t = self.trainer  # fail at once if the internals used below have moved
-        for name in ("_shuffle_rng", "_n_train", "_xa_train", "Y_train", "_xs", "_ys",
-                     "_gradient_epoch", "_evaluate"):
+        for name in ("steps", "optimizer", "_evaluate"):
             getattr(t, name)
+        for name in ("begin", "run", "starts"):
+            getattr(t.steps, name)
 
     def run(self, k):
         t = self.trainer
-        rng, n, xa, Y, xs, ys = t._shuffle_rng, t._n_train, t._xa_train, t.Y_train, t._xs, t._ys
-        ge, bs = t._gradient_epoch, self.batch
-        for _ in range(k):
-            perm = rng.permutation(n)
-            np.take(xa, perm, axis=0, out=xs)
-            np.take(Y, perm, axis=0, out=ys)
-            with np.errstate(all="ignore"):
-                ge(bs, "none", 0.0)
+        steps, opt, lr = t.steps, t.optimizer, t.config.training.learning_rate
+        for _ in range(k):  # the shuffle and the mini-batches, no evaluation
+            steps.begin(self.batch, reshuffle=self.reshuffle)
+            steps.run(len(steps.starts), opt, lr, "none", 0.0)
         self.epochs += k
 
     def accuracy(self):
@@ -312,11 +346,20 @@ class TorchPeer(Peer):
             for m, (W, b) in zip(lin, wl.initial_weights()):
                 m.weight.copy_(torch.from_numpy(W.T.copy()))
                 m.bias.copy_(torch.from_numpy(b))
-        self.opt = torch.optim.Adam(
-            self.model.parameters(), lr=wl.lr, betas=(wl.beta1, wl.beta2), eps=wl.eps
-        )
+        if wl.optimizer == "sgd":
+            self.opt = torch.optim.SGD(self.model.parameters(), lr=wl.lr)
+        else:
+            self.opt = torch.optim.Adam(
+                self.model.parameters(), lr=wl.lr, betas=(wl.beta1, wl.beta2), eps=wl.eps
+            )
         self.X = torch.from_numpy(np.array(wl.X)).to(dtype)  # a writable copy
-        if wl.n_classes == 2:
+        self.reshuffle = wl.reshuffle
+        if wl.output == "tanh":  # TF Playground's: tanh output, 1/2 (p - y)^2 on -1/+1 labels
+            self.model.append(nn.Tanh())
+            self.y = torch.from_numpy(np.where(wl.y == 1, 1.0, -1.0)).to(dtype).reshape(-1, 1)
+            mse = nn.MSELoss()
+            self.loss_fn = lambda p, y: 0.5 * mse(p, y)
+        elif wl.n_classes == 2:
             self.y = torch.from_numpy(wl.y.astype(np.float64)).to(dtype).reshape(-1, 1)
             self.loss_fn = nn.BCEWithLogitsLoss()
         else:
@@ -334,8 +377,11 @@ class TorchPeer(Peer):
         torch, model, opt, loss_fn = self.torch, self.model, self.opt, self.loss_fn
         n, bs, X, y, gen = self.n, self.batch, self.X, self.y, self.gen
         for _ in range(k):
-            perm = torch.randperm(n, generator=gen)
-            Xs, ys = X[perm], y[perm]
+            if self.reshuffle or not hasattr(self, "Xs"):
+                perm = torch.randperm(n, generator=gen)
+                Xs, ys = self.Xs, self.ys = X[perm], y[perm]
+            else:
+                Xs, ys = self.Xs, self.ys
             for lo in range(0, n, bs):
                 xb, yb = Xs[lo : lo + bs], ys[lo : lo + bs]
                 opt.zero_grad()
@@ -364,17 +410,23 @@ class SklearnPeer(Peer):
         self.role = "peer" if mode == "partial_fit" else "info"
         self.label = "sklearn partial_fit" if mode == "partial_fit" else "sklearn fit(max_iter=k) (info)"
         np.random.seed(0)  # random_state=None draws shuffles from NumPy's global RNG
+        # TF Playground's set-up is plain SGD; MLPClassifier has no tanh output
+        # (its binary output is logistic with log-loss), so that row differs there.
+        solver = (
+            {"solver": "sgd", "momentum": 0.0, "nesterovs_momentum": False, "learning_rate": "constant"}
+            if wl.optimizer == "sgd"
+            else {"solver": "adam", "beta_1": wl.beta1, "beta_2": wl.beta2, "epsilon": wl.eps}
+        )
+        if wl.output == "tanh":
+            self.label = self.label.replace("sklearn", "sklearn*")  # see the workload's note
         self.clf = MLPClassifier(
             hidden_layer_sizes=wl.hidden,
             activation=wl.activation,
-            solver="adam",
             alpha=0.0,
             batch_size=wl.batch_size,
             learning_rate_init=wl.lr,
-            beta_1=wl.beta1,
-            beta_2=wl.beta2,
-            epsilon=wl.eps,
-            shuffle=True,
+            shuffle=wl.reshuffle,
+            **solver,
             random_state=None,
             tol=0.0,
             n_iter_no_change=10**9,
@@ -412,9 +464,58 @@ class SklearnPeer(Peer):
         return float(np.mean(self.clf.predict(self.X) == self.y))
 
 
+class TfpPeer(Peer):
+    """TensorFlow Playground's engine (its nn.ts compiled unmodified) under node: each
+    ``run(k)`` is one fresh process training k epochs from its own start; the time
+    is the one it measures around its training loop (node's start-up excluded)."""
+
+    def __init__(self, wl: Workload, with_loss: bool) -> None:
+        super().__init__()
+        self.with_loss = with_loss
+        self.key = "tfp_with_loss" if with_loss else "tfp_train_only"
+        self.role = "peer" if with_loss else "info"
+        self.label = "TF Playground (node), loss/epoch" if with_loss else "TF Playground, training only (info)"
+        self.last: dict = {}
+
+    def version(self):
+        commit = TFP_DIR / "COMMIT"
+        return commit.read_text().strip()[:10] if commit.exists() else ""
+
+    def run(self, k):
+        opts = {"dataset": "circle", "seed": "1", "epochs": k, "checkpoints": [k], "timeWithLoss": self.with_loss}
+        out = subprocess.run(["node", "tfp_run.js", json.dumps(opts)], cwd=TFP_DIR, capture_output=True,
+                             text=True, check=True, timeout=600)
+        self.last = json.loads(out.stdout)
+        self.epochs += k
+        return float(self.last["train_seconds"])
+
+    def accuracy(self):
+        return float(self.last["rows"][-1]["train_accuracy"])
+
+
+def tfp_missing() -> str | None:
+    if shutil.which("node") is None:
+        return "TF Playground's engine: node is not installed"
+    if not (TFP_DIR / "tfp_run.js").exists():
+        return f"TF Playground's engine: no {TFP_DIR}"
+    if not (TFP_DIR / "node_modules").exists():
+        return f"TF Playground's engine: run npm ci in {TFP_DIR}"
+    return None
+
+
 def make_peers(wl: Workload, torch: Any, have_sklearn: bool) -> tuple[list[Peer], list[str]]:
     peers: list[Peer] = [TuiEpoch(wl)]
     missing = []
+    if peers[0].trainer.engine == "numba":
+        peers.append(TuiEpoch(wl, engine="numpy"))
+    else:
+        missing.append(f"tui-nn fast path ({peers[0].trainer.why_numpy()})")
+    if wl.name == "tfp":
+        why = tfp_missing()
+        if why is None:
+            peers += [TfpPeer(wl, with_loss=True), TfpPeer(wl, with_loss=False)]
+        else:
+            missing.append(why)
     try:  # reaches into Trainer internals, which may change
         peers.append(TuiLoop(wl))
     except (AttributeError, TypeError) as exc:
@@ -436,8 +537,8 @@ def warm_up(peer: Peer, seconds: float, target: float) -> None:
     k, spent, rate = 1, 0.0, 0.0
     while True:
         t0 = time.perf_counter()
-        peer.run(k)
-        dt = time.perf_counter() - t0
+        own = peer.run(k)
+        dt = own if own is not None else time.perf_counter() - t0
         spent += dt
         rate = k / dt if dt > 0 else 1e9
         if spent >= seconds:
@@ -459,8 +560,8 @@ def measure(peers: list[Peer], seconds: float, repeats: int, warmup: float, chec
         for p in peers:  # round-robin: load bursts hit every peer alike
             gc.collect()
             t0 = time.perf_counter()
-            p.run(p.chunk)
-            dt = time.perf_counter() - t0
+            own = p.run(p.chunk)  # a peer that times itself returns its seconds
+            dt = own if own is not None else time.perf_counter() - t0
             p.rates.append(p.chunk / dt)
         log(f"  repeat {r + 1}/{repeats} done")
 
@@ -506,15 +607,17 @@ def run_workload(name: str, args, torch: Any, have_sklearn: bool) -> dict:
         "peers": rows,
         "missing": missing,
     }
-    torch_row = next((r for r in rows if r["key"] == "torch_float64"), None)
-    if torch_row is not None:
+    vs, wanted = TARGETS[name]
+    peer_row = next((r for r in rows if r["key"] == vs), None)
+    if peer_row is not None:
         result["target"] = {
-            "vs": "torch_float64",
-            "wanted_ratio": TARGETS[name],
-            "ratio_train_epoch": torch_row["ratio_tui_epoch_to_this"],
-            "ratio_loop_only": torch_row["ratio_tui_loop_to_this"],
-            "met_train_epoch": torch_row["ratio_tui_epoch_to_this"] >= TARGETS[name],
-            "met_loop_only": (torch_row["ratio_tui_loop_to_this"] or 0.0) >= TARGETS[name],
+            "vs": vs,
+            "vs_label": peer_row["label"],
+            "wanted_ratio": wanted,
+            "ratio_train_epoch": peer_row["ratio_tui_epoch_to_this"],
+            "ratio_loop_only": peer_row["ratio_tui_loop_to_this"],
+            "met_train_epoch": peer_row["ratio_tui_epoch_to_this"] >= wanted,
+            "met_loop_only": (peer_row["ratio_tui_loop_to_this"] or 0.0) >= wanted,
         }
     return result
 
@@ -574,14 +677,14 @@ def print_table(meta: dict, results: list[dict]) -> None:
         print(f"[{res['workload']}] {res['description']}, {res['steps_per_epoch']} steps/epoch")
         print(f"  data: {res['note']}")
         head = (
-            f"  {'peer':34} {'epochs/s':>9} {'median':>9} {'ms/epoch':>9} {'us/step':>8}"
+            f"  {'peer':38} {'epochs/s':>9} {'median':>9} {'ms/epoch':>9} {'us/step':>8}"
             f" {'acc@' + str(res['check_epochs']):>7} {'acc end':>7} {'epochs':>7} {'tui/this':>9} {'loop/this':>9}"
         )
         print(head)
         print("  " + "-" * (len(head) - 2))
         for r in res["peers"]:
             print(
-                f"  {r['label']:34} {r['epochs_per_s']:9.1f} {r['epochs_per_s_median']:9.1f}"
+                f"  {r['label']:38} {r['epochs_per_s']:9.1f} {r['epochs_per_s_median']:9.1f}"
                 f" {r['ms_per_epoch']:9.3f} {r['us_per_step']:8.1f} {_acc(r['train_accuracy_at_check'])}"
                 f" {r['train_accuracy']:7.3f}"
                 f" {r['epochs_trained']:7d} {r['ratio_tui_epoch_to_this']:8.2f}x"
@@ -592,7 +695,7 @@ def print_table(meta: dict, results: list[dict]) -> None:
         t = res.get("target")
         if t:
             print(
-                f"  target tui-nn >= {t['wanted_ratio']:g}x PyTorch eager float64: "
+                f"  target tui-nn >= {t['wanted_ratio']:g}x {t['vs_label']}: "
                 f"train_epoch {t['ratio_train_epoch']:.2f}x ({'met' if t['met_train_epoch'] else 'NOT met'})"
                 + (
                     f", loop only {t['ratio_loop_only']:.2f}x ({'met' if t['met_loop_only'] else 'NOT met'})"
@@ -612,7 +715,7 @@ def print_table(meta: dict, results: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="shorter: 2 repeats of ~0.5 s, 0.3 s warm-up")
-    ap.add_argument("--only", choices=("spiral", "large"), help="run one workload")
+    ap.add_argument("--only", choices=WORKLOADS, help="run one workload")
     ap.add_argument("--json", action="store_true", help="print JSON instead of the table")
     ap.add_argument("--seconds", type=float, help="length of one timed repeat (default 2, quick 0.5)")
     ap.add_argument("--repeats", type=int, help="timed repeats per peer (default 3, quick 2)")
@@ -656,7 +759,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_start": loadavg(),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    names = [args.only] if args.only else ["spiral", "large"]
+    names = [args.only] if args.only else list(WORKLOADS)
     results = [run_workload(n, args, torch, have_sklearn) for n in names]
     meta["thread_pools"] = blas_info()  # after the imports, so every pool is loaded
     meta["loadavg_end"] = loadavg()

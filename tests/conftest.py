@@ -12,3 +12,14 @@ from tui_nn import i18n
 # spawned trainer), which read the language from the environment.
 os.environ["LANGUAGE"] = "en"
 i18n.set_language("en")
+
+
+def pytest_sessionstart(session: object) -> None:
+    """With Numba installed, compile the fast path's kernels once, here: the
+    trainers the app tests spawn then load them from Numba's cache in ~0.5 s
+    instead of each waiting out a first compilation (~15 s) against the
+    tests' timeouts."""
+    from tui_nn.training import fast_epoch
+
+    if fast_epoch.unsupported_here() is None:
+        fast_epoch.compile_kernels()  # a failure leaves every run on NumPy, and says why

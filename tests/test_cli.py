@@ -23,9 +23,10 @@ def test_train_json_has_the_documented_keys(capsys):
     code, data = run_json(capsys, "circle", "--epochs", "5", "--seed", "3")
     assert code == 0
     for key in ("epochs", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
-                "seconds", "epochs_per_second", "status", "seed"):
+                "seconds", "epochs_per_second", "status", "seed", "engine"):
         assert key in data, key
     assert data["epochs"] == 5 and data["seed"] == 3 and data["status"] == "ok"
+    assert data["engine"] in ("numba", "numpy")
     assert 0.0 <= data["test_accuracy"] <= 1.0 and data["seconds"] > 0
 
 

@@ -106,7 +106,9 @@ def test_same_seed_gives_bit_identical_runs() -> None:
 
 
 def test_the_last_partial_batch_is_used() -> None:
-    trainer = Trainer(cfg_of("data.dataset=circle", "data.points=46", "training.batch_size=10"))
+    # The NumPy path's steps, watched one by one (the compiled path's are
+    # checked against these in test_fast_epoch.py).
+    trainer = Trainer(cfg_of("data.dataset=circle", "data.points=46", "training.batch_size=10"), engine="numpy")
     assert len(trainer.dataset.X_train) == 23
     net = trainer.network
     steps: list[int] = []

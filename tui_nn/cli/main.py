@@ -353,6 +353,7 @@ def summary_dict(trainer: "Trainer", result: "RunResult") -> dict[str, Any]:
         status=result.status,
         seed=trainer.config.training.seed,
         parameters=trainer.network.n_params,
+        engine=trainer.engine,
     )
     if result.status == "diverged":
         out["message"] = result.message

@@ -20,6 +20,7 @@ from typing import Protocol
 from ..config import Config
 from ..i18n import N_
 from ..io.session_files import load_session
+from ..training.fast_epoch import compile_kernels
 from ..training.landscape import PathRecorder
 from ..training.state import RunState, RunStatus
 from ..training.trainer import Trainer
@@ -118,6 +119,18 @@ class Session(CommandHandlers):
     def run(self) -> None:
         """Process commands and train until ``Stop``; publishes as it goes."""
         self._publish()
+        if self.trainer.engine == "numba":
+            # The compiled path's kernels load now (~1 s; a first compilation on
+            # a machine ~15 s), after the first snapshot is out, while epoch 0 is
+            # looked at, rather than when the first epoch is asked for; the
+            # status says why keys wait meanwhile.
+            note = self._note
+            self._note = words(N_("Loading the compiled engine (about 15 s the first time on this machine, "
+                                  "a second after that); keys act once it is ready."))
+            self._publish()
+            compile_kernels()
+            self._note = note
+            self._publish()
         last_publish = time.perf_counter()
         window_start, window_epochs = last_publish, 0
         due = last_publish  # when the next epoch may start, at the pace

@@ -21,6 +21,7 @@ import numpy as np
 from ..engine.network import Network
 from ..engine.optimizers import Optimizer
 from ..i18n import _
+from .fast_epoch import FastBatches
 from .perceptron import perceptron_epoch
 
 __all__ = ["Steps"]
@@ -28,8 +29,10 @@ __all__ = ["Steps"]
 
 class Steps:
     def __init__(self, network: Network, xa_train: np.ndarray, Y_train: np.ndarray,
-                 shuffle_rng: np.random.Generator) -> None:
+                 shuffle_rng: np.random.Generator, fast: FastBatches | None = None) -> None:
         self.network = network
+        # The compiled path for this run's batches (fast_epoch.py), or None for NumPy's.
+        self.fast = fast
         self._xa, self._Y = xa_train, Y_train
         self._rng = shuffle_rng
         self._n = len(xa_train)
@@ -113,6 +116,12 @@ class Steps:
 
     def _gradient(self, first: int, last: int, optimizer: Optimizer, reg: str, rate: float) -> None:
         net = self.network
+        if self.fast is not None and not self.fast.ready():
+            self.fast = None  # no kernels on this machine: the run is NumPy's from here, its first batch
+        if self.fast is not None and not net.freeze_dropout:
+            self._any_dead = self.fast.run(self._xs, self._ys, self.starts[first:last], self.starts,
+                                           optimizer, reg, rate, self.dead, self._any_dead)
+            return
         xs, ys, n = self._xs, self._ys, self._n
         step = optimizer.step
         params, grad = net.params, net.grad

@@ -23,6 +23,7 @@ from ..engine.optimizers import Optimizer, make_optimizer
 from ..i18n import _
 from . import advice
 from .checkpoint import Checkpoint
+from .fast_epoch import fast_batches, unsupported
 from .history import History
 from .snapshot import Snapshot
 from .runs import run_epochs
@@ -87,7 +88,10 @@ class Trainer:
         *,
         track_layers: bool = False,
         history_capacity: int = 1024,
+        engine: str = "auto",
     ) -> None:
+        """``engine``: "auto" takes the compiled path when the run allows it
+        (fast_epoch.py), "numpy" never does."""
         self.config = config.validate()
         self.dataset = dataset if dataset is not None else build_dataset_for(config)
         ds = self.dataset
@@ -113,8 +117,10 @@ class Trainer:
         every = math.ceil(len(self._xa_all) * self.network.n_params / 2e6)
         watched = math.ceil(2e8 / max(3.0 * len(ds.X_train) * self.network.n_params, 1.0))
         self.eval_every = max(1, min(every, watched))
+        # The path is chosen once, here, and kept: each is deterministic from the seed.
+        fast = fast_batches(self.network, config.training.optimizer) if engine == "auto" else None
         self.steps = Steps(self.network, self._xa_train, self.Y_train,
-                           np.random.default_rng([config.training.seed, SHUFFLE_STREAM]))
+                           np.random.default_rng([config.training.seed, SHUFFLE_STREAM]), fast)
         self.good = Checkpoint(self.network)
         self.track_layers = track_layers
         self.history = History(HISTORY_COLUMNS, history_capacity)
@@ -132,6 +138,17 @@ class Trainer:
         # stopping here keeps weights a lower learning rate can still use.
         first = self.last.train_loss if math.isfinite(self.last.train_loss) else 1.0
         self.explosion_loss = max(1e6, 1e4 * first)
+
+    @property
+    def engine(self) -> str:
+        """"numba" when the run's batches take the compiled path, else "numpy"."""
+        return "numpy" if self.steps.fast is None else "numba"
+
+    def why_numpy(self) -> str | None:
+        """Why this run stays on NumPy (None when it takes the compiled path)."""
+        if self.steps.fast is not None:
+            return None
+        return unsupported(self.network, self.config.training.optimizer) or "engine=numpy was asked for"
 
     def _make_optimizer(self) -> Optimizer | None:
         tr = self.config.training
