@@ -66,7 +66,8 @@ class SaveActions(App[None]):
     def _ask_path(self, title: str, default: str, then: Callable[[str], None]) -> None:
         def done(path: str | None) -> None:
             if path:
-                then(str(Path(path).expanduser()))
+                # Served, "~" is no one's home: expanding it would name the server's.
+                then(path if served() else str(Path(path).expanduser()))
 
         self.push_screen(PathDialog(title, default), done)
 

@@ -69,11 +69,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _check_address(host: str, port: int) -> None:
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        for family, kind, proto, _name, address in infos[:1]:
-            with socket.socket(family, kind, proto) as probe:
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                probe.bind(address)
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
     except OSError as exc:
         raise ConfigError(_("cannot listen on {host}:{port}: {reason}").format(
             host=host, port=port, reason=exc.strerror or exc)) from None

@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import web
 from textual_serve.app_service import AppService
-from textual_serve.server import Server
+from textual_serve.server import Server, to_int
 
 from ..i18n import _
 
@@ -98,8 +98,6 @@ class ClassServer(Server):
         self.cpu_share_text = f"{cpu_share:g}"
         self.active = 0
         self.services: set[StudentService] = set()
-        for name in ONE_THREAD:
-            os.environ[name] = "1"
 
     @property
     def full(self) -> bool:
@@ -131,8 +129,8 @@ class ClassServer(Server):
                                  close=websocket.close, download_manager=self.download_manager)
         self.services.add(service)
         try:
-            width = _int(request.query.get("width"), 80)
-            height = _int(request.query.get("height"), 24)
+            width = _cells(request.query.get("width", ""), 80)
+            height = _cells(request.query.get("height", ""), 24)
             await service.start(width, height)
             await self._process_messages(websocket, service)
         except asyncio.CancelledError:
@@ -191,11 +189,9 @@ def is_loopback(host: str) -> bool:
             return False
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return max(10, min(int(value or ""), 1000))
-    except ValueError:
-        return default
+def _cells(value: str, default: int) -> int:
+    """A terminal size the page asked for, within reason."""
+    return max(10, min(to_int(value, default), 1000))
 
 
 def _full_page(text: str) -> str:

@@ -257,9 +257,9 @@ class CommandHandlers:
 
     @_on.register
     def _export_data(self, command: ExportData) -> None:
-        writer = data_csv_writer(self.trainer.dataset, self.trainer.targets)
         if command.download:
-            self._deliver(command.path, writer, _("Data {name} sent to the browser"))
+            self._deliver(command.path, data_csv_writer(self.trainer.dataset, self.trainer.targets),
+                          _("Data {name} sent to the browser"))
             return
         path = write_data_csv(self.trainer.dataset, self.trainer.targets, command.path)
         self.publish(Notice(_("Data written to {path}").format(path=path)))

@@ -22,7 +22,6 @@ from multiprocessing.connection import Connection
 from .. import i18n
 from ..config import Config
 from . import limits
-from .limits import lower_priority
 from .loop import Session
 from .protocol import Command, Event, SetLanguage, Stop, TrainerFailed
 
@@ -78,7 +77,7 @@ def _child(config: Config, grid: tuple[int, int], fps: float, pace: float | None
         except (BrokenPipeError, OSError):
             raise SystemExit(0) from None
 
-    lower_priority()
+    limits.lower_priority()
     try:
         Session(config, publish, fps=fps, grid=grid, commands=_PipeCommands(commands), pace=pace,
                 resume=resume, cpu_share=share).run()
