@@ -63,13 +63,13 @@ class SaveActions(App[None]):
         # Messages carry file names and settings ("[data]"): shown as text, one line.
         super().notify(printable(message), title=title, severity=severity, timeout=timeout, markup=markup)
 
-    def _ask_path(self, title: str, default: str, then: Callable[[str], None]) -> None:
+    def _ask_path(self, title: str, default: str, then: Callable[[str], None], hint: str | None = None) -> None:
         def done(path: str | None) -> None:
             if path:
                 # Served, "~" is no one's home: expanding it would name the server's.
                 then(path if served() else str(Path(path).expanduser()))
 
-        self.push_screen(PathDialog(title, default), done)
+        self.push_screen(PathDialog(title, default, hint=hint), done)
 
     def _write(self, path: str, text: str, done: str) -> None:
         try:
@@ -145,7 +145,7 @@ class SaveActions(App[None]):
         title = _("Resume a session from the teacher's folder (a name in it):") if served() else _(
             "Resume a saved session (.npz):")
         self._ask_path(title, f"{safe_stem(self.config.name)}-session.npz",
-                       lambda path: self._send(ResumeSession(path)))
+                       lambda path: self._send(ResumeSession(path)), hint=_("Enter to open, Escape to cancel"))
 
     def action_save_screenshot(self) -> None:
         def save(path: str) -> None:
