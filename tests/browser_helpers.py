@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,10 @@ def served(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str,
         found = re.search(r"http://[^\s을]+", line)
         assert found, f"tui-nn serve printed {line!r}, exit status {proc.poll()}"
         url = found.group(0)
+        # Keep reading what it prints: a pipe nobody reads would stop the server
+        # once full; the lines are there for a failing test to show.
+        proc.lines = []  # type: ignore[attr-defined]
+        threading.Thread(target=lambda: proc.lines.extend(proc.stdout), daemon=True).start()  # type: ignore
         yield url, proc
     finally:
         proc.send_signal(signal.SIGINT)

@@ -56,6 +56,8 @@ def test_a_tab_trains_and_saves_the_model_as_a_download(playwright, tmp_path) ->
             wait_for(page, lambda: downloads, what="the download")
             download = downloads[0]
             assert download.suggested_filename == "spiral.npz"
+            failure = download.failure()  # once the download ends
+            assert failure is None, f"the download failed ({failure}); the server printed: {server.lines[-20:]}"
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             config, arrays, epoch = load_model(saved)

@@ -9,6 +9,8 @@ terminal over a websocket. On top of it, here:
 - at most ``max_sessions`` playgrounds at once: the next student gets a short
   page saying the class is full (and a tab that raced past it, a line in its
   terminal), rather than a server too loaded for everyone;
+- each app's packets reach the server whole (``driver.py``: Textual's web
+  driver could interleave a download's chunk with a frame);
 - the apps draw at ``FPS`` frames a second (textual-serve asks 60: thirty
   students' redraws would take the cores the trainers need), and every
   numerical library in them is held to one thread.
@@ -30,6 +32,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from ..i18n import _
+from .driver import DRIVER_IMPORT
 
 __all__ = ["FPS", "SERVER_VAR", "STOP_SECONDS", "ClassServer", "is_loopback"]
 
@@ -52,6 +55,7 @@ class StudentService(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
         environment["TEXTUAL_FPS"] = str(FPS)
+        environment["TEXTUAL_DRIVER"] = DRIVER_IMPORT  # packets written whole (driver.py)
         # Every process of a tab (its trainers inherit it) carries the server's
         # pid: how `ps`, the tests and the class measurement find what is left.
         environment[SERVER_VAR] = str(os.getpid())
