@@ -163,6 +163,36 @@ def test_the_status_line_and_the_charts_speak_korean(korean):
     assert line.startswith("▶ 학습 중 · 에포크 0 · 0.6 에포크/초 · 손실 ") and "정확도" in line and "학습률 " in line
 
 
+def test_the_built_in_classes_are_named_in_the_learners_language(korean, capsys, tmp_path):
+    """The colours the built-in sets name their classes by are words to translate
+    on screen, and stay English in the data; a CSV's own labels are shown as they are."""
+    import json
+
+    from rich.style import Style
+
+    from tui_nn.app.widgets.colors import StyleCache
+    from tui_nn.app.widgets.decision_grid import caption_segments
+    from tui_nn.cli.main import main
+    from tui_nn.data.synthetic import shown_class_name
+    from tui_nn.io.presets import load_preset
+    from tui_nn.render.field import ColourField
+    from tui_nn.training import Trainer
+
+    snap = Trainer(load_preset("spiral3")).snapshot()
+    colours = ColourField()
+    field = colours.field(snap, None)
+    assert field is not None
+    caption = "".join(seg.text for seg in caption_segments(snap, field, "truecolor", Style(), StyleCache(), colours,
+                                                           show_test=True))
+    assert all(ko(name) in caption for name in ("orange", "blue", "green")), caption
+    assert "orange" not in caption
+    assert main(["--lang", "ko", "backprop", "spiral3", "--sample", "0"]) == 0
+    assert f"0: {ko('orange')})" in capsys.readouterr().out
+    assert main(["--lang", "ko", "backprop", "spiral3", "--sample", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["label_name"] == "orange"  # the data's own word
+    assert shown_class_name("setosa") == "setosa" and shown_class_name("output") == "output"
+
+
 # ---- room on screen ------------------------------------------------------------------------
 
 # The translations whose place has a fixed width, with the cells they may take

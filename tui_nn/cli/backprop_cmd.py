@@ -26,6 +26,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ..config import ConfigError
+from ..data.synthetic import shown_class_name
 from ..i18n import _, ngettext
 from ..io.presets import DEFAULT_PRESET, load_preset
 from ..training.backprop_text import (
@@ -294,7 +295,7 @@ def format_trace(t: "Trace", size: int) -> list[str]:
         lines.append(_("Target: y = {target} (class {label})").format(target=target, label=t.label))
     elif t.label_name:
         lines.append(_("Target: y = {target} (class {label}: {name})").format(
-            target=target, label=t.label, name=t.label_name))
+            target=target, label=t.label, name=shown_class_name(t.label_name)))
     else:
         lines.append(_("Target: y = {target} (in the data's units: {value})").format(
             target=target, value=num(float(t.label))))

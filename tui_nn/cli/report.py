@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from ..data.synthetic import shown_class_name
 from ..i18n import _
 from ..training import EpochResult, RunResult, Trainer
 from ..training.snapshot import plane_grid
@@ -174,7 +175,7 @@ def _cell(value: float, cls: int, mark: int | None, regression: bool, mono: bool
 
 
 def _legend(trainer: Trainer, mono: bool) -> Text:
-    names = trainer.dataset.class_names
+    names = tuple(map(shown_class_name, trainer.dataset.class_names))
     if trainer.task == "regression":
         scale = _("' ' low .. '@' high") if mono else _("orange low .. blue high")
         return Text(_("the output over the plane, -1 to 1: {scale}").format(scale=scale))

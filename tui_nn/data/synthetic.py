@@ -23,11 +23,22 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..i18n import N_, _
+
 PLANE_EXTENT = 6.0
-BINARY_CLASS_NAMES: tuple[str, ...] = ("orange", "blue")
-SPIRAL3_CLASS_NAMES: tuple[str, ...] = ("orange", "blue", "green")
+# The built-in sets name their classes by the colour they are drawn in: kept in
+# English in the data (files, JSON) and shown in the learner's language.
+BINARY_CLASS_NAMES: tuple[str, ...] = (N_("orange"), N_("blue"))
+SPIRAL3_CLASS_NAMES: tuple[str, ...] = (N_("orange"), N_("blue"), N_("green"))
+_COLOUR_NAMES = frozenset(SPIRAL3_CLASS_NAMES)
 
 Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+
+
+def shown_class_name(name: str) -> str:
+    """A class's name as the screen shows it: a colour of the built-in sets in the
+    learner's language; a CSV's own labels as they are."""
+    return _(name) if name in _COLOUR_NAMES else name
 
 
 def _halves(n: int) -> tuple[int, int]:

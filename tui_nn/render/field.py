@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..data.synthetic import shown_class_name
 from .cells import sample
 from .palette import (
     CLASS_LEVELS,
@@ -198,7 +199,7 @@ class ColourField:
     def _class_probability(self, snap: Snapshot, out: Floats, index: int) -> Field:
         pal = class_palette(out.shape[2], self.class_levels)
         j = self.memory.bin(pal, out[:, :, index], ("prob", index), self.hysteresis)
-        name = snap.class_names[index] if index < len(snap.class_names) else str(index)
+        name = shown_class_name(snap.class_names[index]) if index < len(snap.class_names) else str(index)
         return Field(pal, (j + index * pal.bins).astype(np.int16), f"P({name})", Legend("prob", index=index))
 
     def _classes(self, out: Floats, discretize: bool) -> Field:

@@ -26,6 +26,7 @@ from textual import events
 from textual.reactive import var
 from textual.strip import Strip
 
+from ...data.synthetic import shown_class_name
 from ...i18n import _
 from ...render.cells import Cells, encode, sample
 from ...render.colors import ANSI_CLASS, SHADES, point_rgb
@@ -122,7 +123,7 @@ def caption_segments(snap: Snapshot, field: Field, mode: str, base: Style, style
     groups = [title, [Segment(f"  x1 → x2 ↑ ±{snap.extent:g}  ", base)]]
     groups.append(_legend_segments(field.legend, mode, base, styles, colours))
     if snap.task != "regression" and snap.train_points is not None:
-        names = snap.class_names or tuple(str(i) for i in range(2))
+        names = tuple(map(shown_class_name, snap.class_names)) or tuple(str(i) for i in range(2))
         for c, name in enumerate(names):
             if mode == "mono":
                 groups.append([Segment(f"  {MONO_TRAIN[c % len(MONO_TRAIN)]} {name}", base)])

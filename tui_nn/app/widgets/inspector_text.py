@@ -35,6 +35,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
+from ...data.synthetic import shown_class_name
 from ...i18n import N_, _, ngettext
 from ...training.backprop import LayerTrace, Trace, notes
 from ...training.backprop_text import (
@@ -185,7 +186,7 @@ def _target_line(t: Trace) -> str:
         return _("Target: y = {target} (class {label})").format(target=target, label=t.label)
     if t.label_name:
         return _("Target: y = {target} (class {label}: {name})").format(target=target, label=t.label,
-                                                                        name=t.label_name)
+                                                                        name=shown_class_name(t.label_name))
     return _("Target: y = {target} (in the data's units: {value})").format(target=target,
                                                                              value=num(float(t.label)))
 

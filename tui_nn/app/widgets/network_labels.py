@@ -17,6 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from ...data.synthetic import shown_class_name
 from ...i18n import _
 from ...render.colors import BLUE, DEAD, ORANGE
 from ...training.snapshot import Snapshot
@@ -185,7 +186,7 @@ class NetworkLabels:
             if layer == n_hidden:
                 act = snap.output_name
                 named = index is not None and index < len(snap.class_names)
-                head = _("output") + (f" {snap.class_names[unit]}" if named else "")
+                head = _("output") + (f" {shown_class_name(snap.class_names[unit])}" if named else "")
                 if act and snap.loss_name:
                     head = _("{unit} ({activation}, {loss} loss)").format(unit=head, activation=act,
                                                                          loss=snap.loss_name)

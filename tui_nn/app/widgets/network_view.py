@@ -26,6 +26,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.strip import Strip
 
+from ...data.synthetic import shown_class_name
 from ...i18n import N_, _, ngettext
 from ...training.snapshot import Snapshot
 from .colors import color_mode
@@ -265,7 +266,7 @@ class NetworkView(SnapshotWidget, can_focus=True):
             self._mode = mode
             force = True
         thumbs = snap.input_grids is not None and snap.output_grid is not None
-        out_names = snap.class_names if snap.sizes[-1] > 1 else (_("out"),)
+        out_names = tuple(map(shown_class_name, snap.class_names)) if snap.sizes[-1] > 1 else (_("out"),)
         self._out_names = tuple(out_names)
         body_rows, self._extra_row, self._summary_row, self._info_row = plan_rows(height, bool(snap.summarised))
         self._body_rows = body_rows
