@@ -148,6 +148,7 @@ def test_declared_words_are_translated_where_shown(korean):
 
     assert SPECS["training.learning_rate"].help == "한 번에 움직이는 크기"
     assert SPECS["training.learning_rate"].help_message == "step size"
+    assert SPECS["training.beta1"].help == "adam: 기울기 평균의 감쇠"  # an optimizer's own hyperparameter
     assert _(DATASETS["spiral"].description) == "서로 감긴 두 나선: 어려운 문제"
 
 
@@ -191,6 +192,45 @@ def test_the_built_in_classes_are_named_in_the_learners_language(korean, capsys,
     assert main(["--lang", "ko", "backprop", "spiral3", "--sample", "0", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["label_name"] == "orange"  # the data's own word
     assert shown_class_name("setosa") == "setosa" and shown_class_name("output") == "output"
+
+
+@pytest.mark.parametrize("command", [[], ["train"], ["data"], ["serve"], ["compare"], ["backprop"], ["lessons"]])
+def test_the_command_lines_help_is_korean_throughout(command, capsys):
+    """argparse's own words too (cli/argparse_words.py), and English again with --lang en."""
+    from tui_nn.cli.main import main
+
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["--lang", "ko", *command, "--help"])
+        assert done.value.code == 0
+        shown = capsys.readouterr().out
+        assert shown.startswith(ko("usage: ")) and ko("options") + ":" in shown
+        assert ko("show this help message and exit") in shown
+        english = ["usage:", "positional arguments", "options:", "show this help", "train a preset", "export the data",
+                   "list the built-in", "print one JSON", "save the trained", "start from a saved", "continue a saved",
+                   "save the whole run", "where to write", "override ", " the ", " a "]
+        assert [words for words in english if words in shown] == [], shown
+    finally:
+        set_language("en")
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *command, "--help"])
+    assert capsys.readouterr().out.startswith("usage: ")
+
+
+def test_argparse_errors_are_korean(capsys):
+    from tui_nn.cli.main import main
+
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["--lang", "ko", "train", "--epochs", "x"])
+        assert done.value.code == 2
+        said = capsys.readouterr().err.strip()
+        assert said == "tui-nn: 오류: 인수 --epochs: 올바른 int 값이 아닙니다: 'x' (tui-nn --help 참고)"
+        with pytest.raises(SystemExit):
+            main(["--lang", "ko", "data", "spiral"])
+        assert ko("the following arguments are required: %s") % "--out" in capsys.readouterr().err
+    finally:
+        set_language("en")
 
 
 # ---- room on screen ------------------------------------------------------------------------

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tui_nn"
 LOCALE = PACKAGE / "locale"
 POT = LOCALE / "tui-nn.pot"
-FIELD = re.compile(r"\{[^{}]*\}")
+# {name} fields, and the %-fields of the argparse words (cli/argparse_words.py).
+FIELD = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sr]|%[sr]")
 
 Message = tuple[str, str | None]  # (msgid, msgid_plural)
 
@@ -74,7 +75,7 @@ def catalogs() -> list[Path]:
 
 def problems(po: polib.POFile, pot: polib.POFile) -> list[str]:
     """What keeps ``po`` from being complete for ``pot``: untranslated, fuzzy or
-    obsolete entries, and translations whose {fields} differ from their msgid's."""
+    obsolete entries, and translations whose {fields} (or %-fields) differ from their msgid's."""
     out = []
     ids = {(e.msgid, e.msgid_plural or None) for e in pot}
     have = {(e.msgid, e.msgid_plural or None): e for e in po if not e.obsolete}

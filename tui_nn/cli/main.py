@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 from ..config import FIELDS, Config, ConfigError, format_value
 from ..i18n import LANGUAGES, N_, _, set_language
 from ..rules import printable
+from .argparse_words import translate_argparse
 from ..data import DataError
 from ..io.presets import DEFAULT_PRESET, list_presets, load_preset
 
@@ -30,7 +31,11 @@ class BadInput(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with the one-line error the rest of the CLI gives."""
+    """argparse with the one-line error the rest of the CLI gives, in the CLI's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        translate_argparse()
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         print("tui-nn: " + _("error: {message} (see tui-nn --help)").format(message=message), file=sys.stderr)
@@ -80,22 +85,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser(
-        "train", help="train a preset headless", epilog=_settings_help(),
+        "train", help=_("train a preset headless"), epilog=_settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_run_options(train)
-    train.add_argument("--epochs", type=int, help="override training.epochs")
-    train.add_argument("--json", action="store_true", help="print one JSON object with the results")
-    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model")
-    train.add_argument("--load", metavar="MODEL.npz", help="start from a saved model's weights")
+    train.add_argument("--epochs", type=int, help=_("override training.epochs"))
+    train.add_argument("--json", action="store_true", help=_("print one JSON object with the results"))
+    train.add_argument("--save", metavar="MODEL.npz", help=_("save the trained model"))
+    train.add_argument("--load", metavar="MODEL.npz", help=_("start from a saved model's weights"))
     train.add_argument("--resume", metavar="SESSION.npz",
-                       help="continue a saved session exactly where it stopped (--epochs: how many more)")
+                       help=_("continue a saved session exactly where it stopped (--epochs: how many more)"))
     train.add_argument("--save-session", metavar="SESSION.npz",
-                       help="save the whole run (weights, optimizer, random streams, history) to resume later")
-    data = sub.add_parser("data", help="export the data set as CSV")
+                       help=_("save the whole run (weights, optimizer, random streams, history) to resume later"))
+    data = sub.add_parser("data", help=_("export the data set as CSV"))
     _add_run_options(data)
-    data.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
-    sub.add_parser("presets", help="list the built-in presets")
+    data.add_argument("--out", required=True, metavar="FILE.csv", help=_("where to write the CSV"))
+    sub.add_parser("presets", help=_("list the built-in presets"))
     from .compare_cmd import add_compare_parser
 
     add_compare_parser(sub)

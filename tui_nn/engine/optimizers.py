@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..i18n import N_
 from ..registry import Extension, Registry
 from ..rules import Interval
 
@@ -35,7 +36,7 @@ class Hyperparameter:
     name: str
     rule: Interval
     default: float
-    help: str
+    help: str  # marked N_(): shown with _() by the form and --help
 
 
 class Optimizer(Extension):
@@ -76,8 +77,10 @@ class Optimizer(Extension):
 
 OPTIMIZERS: Registry[type[Optimizer]] = Registry("optimizer")
 
-MOMENTUM = Hyperparameter("momentum", Interval(float, 0.0, 0.999), 0.9, "momentum / nesterov: velocity kept per step")
-EPSILON = Hyperparameter("epsilon", Interval(float, 1e-12, 0.1), 1e-8, "adagrad/rmsprop/adam: keeps divisions finite")
+MOMENTUM = Hyperparameter("momentum", Interval(float, 0.0, 0.999), 0.9,
+                          N_("momentum / nesterov: velocity kept per step"))
+EPSILON = Hyperparameter("epsilon", Interval(float, 1e-12, 0.1), 1e-8,
+                         N_("adagrad/rmsprop/adam: keeps divisions finite"))
 
 
 def _per_weight_step(
@@ -152,7 +155,7 @@ class RMSProp(Optimizer):
     name = "rmsprop"
     description = "per-weight rates from a moving average of squared gradients"
     hyperparameters = (
-        Hyperparameter("rho", Interval(float, 0.0, 0.999), 0.9, "rmsprop: decay of the squared-gradient average"),
+        Hyperparameter("rho", Interval(float, 0.0, 0.999), 0.9, N_("rmsprop: decay of the squared-gradient average")),
         EPSILON,
     )
     moments = ("s",)
@@ -173,8 +176,9 @@ class Adam(Optimizer):
     name = "adam"
     description = "momentum plus RMSProp with bias correction (Kingma & Ba 2015)"
     hyperparameters = (
-        Hyperparameter("beta1", Interval(float, 0.0, 0.999), 0.9, "adam: decay of the gradient average"),
-        Hyperparameter("beta2", Interval(float, 0.0, 0.99999), 0.999, "adam: decay of the squared-gradient average"),
+        Hyperparameter("beta1", Interval(float, 0.0, 0.999), 0.9, N_("adam: decay of the gradient average")),
+        Hyperparameter("beta2", Interval(float, 0.0, 0.99999), 0.999,
+                       N_("adam: decay of the squared-gradient average")),
         EPSILON,
     )
     moments = ("M", "V")
