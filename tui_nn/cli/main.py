@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 from ..config import FIELDS, Config, ConfigError, format_value
 from ..i18n import LANGUAGES, N_, _, set_language
 from ..rules import printable
-from .argparse_words import translate_argparse
 from ..data import DataError
 from ..io.presets import DEFAULT_PRESET, list_presets, load_preset
+from .argparse_words import translate_argparse
 
 if TYPE_CHECKING:
     from ..training import RunResult, Trainer
