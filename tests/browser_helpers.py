@@ -100,6 +100,7 @@ class Terminal:
         self.screen = pyte.Screen(80, 24)
         self.stream = pyte.ByteStream(self.screen)
         self.frames = 0
+        self.garbled = 0  # frames the terminal emulator could not take
         self.texts: list[Any] = []  # the server's text messages (downloads start with one)
         self.last_frame = 0.0
         self.response: Any = None  # the page's HTTP response
@@ -113,7 +114,10 @@ class Terminal:
 
     def _received(self, payload: Any) -> None:
         if isinstance(payload, (bytes, bytearray)):
-            self.stream.feed(bytes(payload))
+            try:
+                self.stream.feed(bytes(payload))
+            except Exception:  # escape codes no terminal would send: a stream out of step
+                self.garbled += 1
             self.frames += 1
             self.last_frame = time.perf_counter()
         else:

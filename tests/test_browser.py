@@ -64,6 +64,7 @@ def test_a_tab_trains_and_saves_the_model_as_a_download(playwright, tmp_path) ->
             assert config.name == "spiral" and epoch >= 5
             assert arrays["W0"].shape == (2, 8)
             wait_for(page, lambda: "sent to the browser" in terminal.text, what="the app to say so")
+            assert terminal.garbled == 0
         finally:
             browser.close()
 
