@@ -71,7 +71,11 @@ class SaveActions(App[None]):
 
         self.push_screen(PathDialog(title, default, hint=hint), done)
 
-    def _write(self, path: str, text: str, done: str) -> None:
+    def _write(self, path: str, text: str, done: str, sent: str) -> None:
+        """``text`` to ``path`` (``done``: what to say), or served, to the browser as ``path`` (``sent``)."""
+        if served():
+            self._download(path, text.encode("utf-8"), sent)
+            return
         try:
             write_text_atomic(path, text)
         except OSError as exc:
@@ -107,12 +111,8 @@ class SaveActions(App[None]):
         def save(path: str) -> None:
             description = self.config.description or _("Saved from tui-nn ({name})").format(name=self.config.name)
             config = replace(self.config, name=Path(path).stem, description=description)
-            if served():
-                self._download(path, config.to_toml().encode("utf-8"), _("Preset {name} sent to the browser").format(
-                    name=path))
-                return
             self._write(path, config.to_toml(), _("Preset saved to {path}: open it with `tui-nn {path}`").format(
-                path=path))
+                path=path), _("Preset {name} sent to the browser").format(name=path))
 
         self._save(_("Save the set-up as a preset (TOML):"), f"{safe_stem(self.config.name)}-mine.toml", save)
 
@@ -148,14 +148,10 @@ class SaveActions(App[None]):
                        lambda path: self._send(ResumeSession(path)), hint=_("Enter to open, Escape to cancel"))
 
     def action_save_screenshot(self) -> None:
-        def save(path: str) -> None:
-            if served():
-                self._download(path, self.export_screenshot().encode("utf-8"),
-                               _("Screenshot {name} sent to the browser").format(name=path))
-                return
-            self._write(path, self.export_screenshot(), _("Screenshot saved to {path}").format(path=path))
-
-        self._save(_("Save a screenshot (SVG):"), f"{safe_stem(self.config.name)}.svg", save)
+        self._save(_("Save a screenshot (SVG):"), f"{safe_stem(self.config.name)}.svg",
+                   lambda path: self._write(path, self.export_screenshot(),
+                                            _("Screenshot saved to {path}").format(path=path),
+                                            _("Screenshot {name} sent to the browser").format(name=path)))
 
     # ---- quitting ------------------------------------------------------------------
     async def action_quit(self) -> None:
